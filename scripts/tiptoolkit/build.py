@@ -1,0 +1,176 @@
+"""`tiptoolkit build`: validate, render every PDF, build the site and its offline copy, then swap it in.
+
+The new site is assembled in a staging folder next to `site/` and exchanged with it
+only when everything succeeded, so an error or an interrupt (Ctrl-C, SIGTERM) at any
+moment leaves the previous `site/` complete. A lock refuses a second build while
+one runs.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import fcntl
+import json
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .dataset import DEFAULT_ROOT
+from .problems import format_problems
+from .validate import validate
+
+PROJECT = DEFAULT_ROOT.parent
+FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+class BuildLocked(RuntimeError):
+    pass
+
+
+@contextmanager
+def build_lock(site_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock for the duration of a build of `site_dir`."""
+    lock_path = site_dir.parent / f".{site_dir.name}.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise BuildLocked(f"another build of {site_dir} is running ({holder}): wait for it to finish") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def interrupts_as_exceptions() -> Iterator[None]:
+    """Turn SIGTERM into KeyboardInterrupt so clean-up runs as it does for Ctrl-C."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def exchange(new: Path, current: Path) -> None:
+    """Put `new` in place of `current` in one step (renameat2 RENAME_EXCHANGE on Linux), then remove the old one."""
+    if not current.exists():
+        os.rename(new, current)
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2 is not None and renameat2(at_fdcwd, os.fsencode(new), at_fdcwd, os.fsencode(current), rename_exchange) == 0:
+        shutil.rmtree(new)  # `new` now holds the previous site
+        return
+    old = current.with_name(f".{current.name}-old-{os.getpid()}")
+    os.rename(current, old)
+    os.rename(new, current)
+    shutil.rmtree(old)
+
+
+def mkdocs_build(site_dir: Path, *, offline: bool = False, pdf_manifest: Path | None = None) -> None:
+    """Run MkDocs (strict) into `site_dir`."""
+    from mkdocs.commands.build import build as run_mkdocs
+    from mkdocs.config import load_config
+
+    saved = {key: os.environ.get(key) for key in ("TIPTOOLKIT_OFFLINE", "TIPTOOLKIT_PDF_MANIFEST")}
+    os.environ["TIPTOOLKIT_OFFLINE"] = "true" if offline else "false"
+    if pdf_manifest:
+        os.environ["TIPTOOLKIT_PDF_MANIFEST"] = str(pdf_manifest)
+    try:
+        config = load_config(str(PROJECT / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
+        if offline:
+            config.use_directory_urls = False
+        run_mkdocs(config)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def zip_folder(folder: Path, target: Path, top: str) -> None:
+    """A reproducible zip: sorted entries, fixed timestamps and permissions."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(f"{top}/{path.relative_to(folder).as_posix()}", date_time=FIXED_ZIP_TIME)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
+
+
+def build(root: Path = DEFAULT_ROOT, site_dir: Path = Path("site"), *, jobs: int | None = None, pdfs: bool = True) -> int:
+    """Build everything into `site_dir`. Returns a process exit code."""
+    site_dir = site_dir.resolve()
+    started = time.perf_counter()
+    try:
+        with build_lock(site_dir), interrupts_as_exceptions():
+            dataset, problems = validate(root)
+            if problems:
+                print(format_problems(problems, prefix=f"{root.name}/"), file=sys.stderr)
+                print(f"build stopped: {len(problems)} problem(s) in the content; site/ left as it was", file=sys.stderr)
+                return 1
+            staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
+            try:
+                manifest = None
+                if pdfs:
+                    from .pdf.batch import render_all
+
+                    manifest = render_all(dataset, staging / "toolkits", jobs=jobs)
+                mkdocs_build(staging, pdf_manifest=manifest)
+                with tempfile.TemporaryDirectory(prefix=".offline-", dir=site_dir.parent) as offline:
+                    mkdocs_build(Path(offline), offline=True, pdf_manifest=manifest)
+                    if pdfs:
+                        shutil.copytree(staging / "toolkits", Path(offline) / "toolkits")
+                    zip_folder(Path(offline), staging / "downloads" / "offline-site.zip", "counter-trafficking-toolkit")
+                exchange(staging, site_dir)
+            finally:
+                if staging.exists():
+                    shutil.rmtree(staging, ignore_errors=True)
+    except BuildLocked as error:
+        print(f"build refused: {error}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        print("build interrupted: site/ left as it was", file=sys.stderr)
+        return 130
+    except Exception as error:  # a failing stage must say what failed, and leave site/ intact
+        from mkdocs.exceptions import MkDocsException
+
+        if isinstance(error, MkDocsException):
+            print(f"build failed: {error}; site/ left as it was", file=sys.stderr)
+            return 1
+        raise
+    print(f"built {site_dir} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return 0
+
+
+def manifest_entry(path: Path, site_dir: Path, pages: int) -> dict[str, object]:
+    return {"path": path.relative_to(site_dir).as_posix(), "bytes": path.stat().st_size, "pages": pages}
+
+
+def write_manifest(entries: dict[str, dict[str, object]], target: Path) -> Path:
+    target.write_text(json.dumps(entries, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return target

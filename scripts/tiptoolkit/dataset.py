@@ -1,0 +1,153 @@
+"""The whole content as one typed object, with indices for references."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from .load import Document, Positions, data_files, format_loc, load_document
+from .model import (
+    ActionPlanTemplate,
+    Activity,
+    Article,
+    Cooperation,
+    Country,
+    Glossary,
+    Instrument,
+    Model,
+    ModelLaw,
+    Objective,
+    Provision,
+    Standard,
+    StandardSet,
+)
+from .problems import Problem
+
+DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "toolkit_data"
+
+
+def today() -> date:
+    """Today, or the day in TIPTOOLKIT_TODAY (YYYY-MM-DD) so date rules are deterministic."""
+    override = os.environ.get("TIPTOOLKIT_TODAY")
+    return date.fromisoformat(override) if override else date.today()
+
+
+@dataclass
+class Dataset:
+    root: Path
+    documents: list[Document] = field(default_factory=list)
+    instruments: dict[str, Instrument] = field(default_factory=dict)
+    model_laws: dict[str, ModelLaw] = field(default_factory=dict)
+    countries: dict[str, Country] = field(default_factory=dict)
+    action_plan: ActionPlanTemplate | None = None
+    victim_protection: StandardSet | None = None
+    cooperation: Cooperation | None = None
+    glossary: Glossary | None = None
+
+    # indices by full id, filled by `index()`
+    articles: dict[str, Article] = field(default_factory=dict)
+    article_instrument: dict[str, Instrument] = field(default_factory=dict)
+    provisions: dict[str, Provision] = field(default_factory=dict)
+    provision_law: dict[str, ModelLaw] = field(default_factory=dict)
+    standards: dict[str, Standard] = field(default_factory=dict)
+    objectives: dict[str, Objective] = field(default_factory=dict)
+    activities: dict[str, Activity] = field(default_factory=dict)
+    failed: set[str] = field(default_factory=set)  # stems of files that did not load
+    _positions: dict[str, Positions] = field(default_factory=dict)
+
+    def add(self, document: Document) -> None:
+        self.documents.append(document)
+        self._positions[str(document.path)] = document.positions
+        model = document.model
+        match model:
+            case Instrument():
+                self.instruments[model.id] = model
+            case ModelLaw():
+                self.model_laws[model.id] = model
+            case Country():
+                self.countries[model.id] = model
+            case ActionPlanTemplate():
+                self.action_plan = model
+            case StandardSet():
+                self.victim_protection = model
+            case Cooperation():
+                self.cooperation = model
+            case Glossary():
+                self.glossary = model
+
+    def index(self) -> None:
+        """Build the full-id indices (first occurrence wins; duplicates are a validation problem)."""
+        for instrument in self.instruments.values():
+            for article in instrument.articles:
+                key = f"{instrument.id}/{article.id}"
+                self.articles.setdefault(key, article)
+                self.article_instrument.setdefault(key, instrument)
+        for law in self.model_laws.values():
+            for provision in law.provisions:
+                key = f"{law.id}/{provision.id}"
+                self.provisions.setdefault(key, provision)
+                self.provision_law.setdefault(key, law)
+        if self.victim_protection:
+            for standard in self.victim_protection.standards:
+                self.standards.setdefault(f"vps/{standard.id}", standard)
+        if self.action_plan:
+            for pillar in self.action_plan.pillars:
+                for objective in pillar.objectives:
+                    key = f"nap/{pillar.id}/{objective.id}"
+                    self.objectives.setdefault(key, objective)
+                    for activity in objective.activities:
+                        self.activities.setdefault(f"{key}/{activity.id}", activity)
+
+    def exists(self, ref: str) -> bool:
+        """Whether a full id names something in the content (or may, when its file failed to load)."""
+        if ref.partition("/")[0] in self.failed:
+            return True
+        return any(
+            ref in index
+            for index in (self.articles, self.provisions, self.standards, self.objectives, self.activities)
+        ) or ref in self.instruments or ref in self.model_laws or ref in self.countries
+
+    def problem(self, item: Model, field_name: str | None, message: str, index: int | None = None) -> Problem:
+        """A problem pointing at `item.field_name[index]` in the file `item` came from."""
+        file, loc = item._where or ("?", ())
+        if field_name:
+            loc = (*loc, field_name)
+        if index is not None:
+            loc = (*loc, index)
+        line, column = self._positions[file].find(loc) if file in self._positions else (1, 1)
+        return Problem(file, line, column, format_loc(loc), message)
+
+    def problem_at_file(self, file: str, message: str) -> Problem:
+        return Problem(file, 1, 1, "", message)
+
+
+def load_dataset(root: Path = DEFAULT_ROOT) -> tuple[Dataset, list[Problem]]:
+    """Load every file under `root`; problems from all files are collected, none raised."""
+    dataset = Dataset(root=root)
+    problems: list[Problem] = []
+    for relative in data_files(root):
+        document, found = load_document(root, relative)
+        problems.extend(found)
+        if found:
+            dataset.failed.add(relative.stem)
+        if document:
+            dataset.add(document)
+    dataset.index()
+    return dataset, problems
+
+
+def walk(item: BaseModel) -> Iterator[BaseModel]:
+    """`item` and every model nested in it, depth first."""
+    yield item
+    for name in type(item).model_fields:
+        value: Any = getattr(item, name)
+        children = value if isinstance(value, list) else [value]
+        for child in children:
+            if isinstance(child, BaseModel):
+                yield from walk(child)

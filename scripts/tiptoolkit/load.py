@@ -1,0 +1,320 @@
+"""YAML -> typed documents, remembering where every value came from.
+
+Safe by construction: only the plain YAML tags are accepted (no Python objects),
+files are size-limited, nesting depth and alias expansion are bounded, and
+invalid UTF-8, duplicate keys and syntax errors become `Problem`s, never
+exceptions.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .model import DOCUMENT_KINDS, Model
+from .problems import Problem
+
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 40
+MAX_NODES = 200_000
+ALLOWED_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+
+Loc = tuple[Any, ...]
+
+
+@dataclass
+class Positions:
+    """(line, column) of every value and key in one file, both 1-based, by path."""
+
+    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def find(self, loc: Loc) -> tuple[int, int]:
+        """Position of `loc`, or of its nearest ancestor that has one."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.values:
+                return self.values[loc]
+            if loc in self.keys:
+                return self.keys[loc]
+            loc = loc[:-1]
+        return self.values.get((), (1, 1))
+
+    def key(self, loc: Loc) -> tuple[int, int]:
+        return self.keys.get(tuple(loc)) or self.find(loc)
+
+
+class LoadError(Exception):
+    def __init__(self, message: str, line: int = 1, column: int = 1):
+        super().__init__(message)
+        self.line, self.column = line, column
+
+
+class _Converter:
+    """Turns a composed YAML node tree into plain Python values and positions."""
+
+    def __init__(self) -> None:
+        self.positions = Positions()
+        self.nodes = 0
+
+    def convert(self, node: yaml.Node, loc: Loc = ()) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise LoadError("too many values (aliases expanding too far?): simplify the file", *_mark(node))
+        self.positions.values[loc] = _mark(node)
+        if node.tag not in ALLOWED_TAGS:
+            raise LoadError(f"tag {node.tag!r} is not allowed: remove it and write a plain value", *_mark(node))
+        if isinstance(node, yaml.MappingNode):
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise LoadError("merge keys (<<) are not allowed: write the keys out", *_mark(key_node))
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise LoadError("keys must be plain words", *_mark(key_node))
+                key = str(key_node.value)
+                if key in result:
+                    line, _ = self.positions.keys[(*loc, key)]
+                    raise LoadError(f"duplicate key {key!r} (first given on line {line}): keep one", *_mark(key_node))
+                self.positions.keys[(*loc, key)] = _mark(key_node)
+                result[key] = self.convert(value_node, (*loc, key))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, (*loc, index)) for index, item in enumerate(node.value)]
+        return _scalar(node)
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+_RESOLVER = yaml.SafeLoader("")
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    """Plain scalars as YAML 1.1 resolves them, except that dates stay text."""
+    if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
+        return node.value
+    return _RESOLVER.construct_object(node, deep=True)
+
+
+def _check_shape(text: str) -> None:
+    """Bound nesting depth and aliases before composing (PyYAML's composer recurses)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise LoadError(f"nested more than {MAX_DEPTH} levels deep", *_event_mark(event))
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
+def _event_mark(event: yaml.Event) -> tuple[int, int]:
+    return event.start_mark.line + 1, event.start_mark.column + 1
+
+
+def read_yaml(path: Path) -> tuple[Any, Positions]:
+    """Read one YAML file safely. Raises LoadError with a position on any problem."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise LoadError(f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}: split it or shorten the text")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        raise LoadError("not valid UTF-8: save the file as UTF-8", line, column) from None
+    text = text.removeprefix("\ufeff")
+    try:
+        _check_shape(text)
+        converter = _Converter()
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = {} if root is None else converter.convert(root)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        message = " ".join(part for part in (error.context, error.problem) if part)
+        if mark is not None and "\t" in text.splitlines()[mark.line if mark.line < len(text.splitlines()) else -1]:
+            message += " (tabs are not allowed for indentation: use spaces)"
+        raise LoadError(f"YAML syntax: {message}", *((mark.line + 1, mark.column + 1) if mark else (1, 1))) from None
+    except yaml.YAMLError as error:
+        raise LoadError(f"YAML error: {error}") from None
+    except RecursionError:
+        raise LoadError(f"nested more than {MAX_DEPTH} levels deep") from None
+    return data, converter.positions
+
+
+# ------------------------------------------------------------------ documents
+
+
+@dataclass
+class Document:
+    """One validated YAML file."""
+
+    path: Path  # relative to the data root
+    model: Model
+    positions: Positions
+    text: str
+
+
+def kind_of(relative: Path) -> type[Model] | None:
+    """Document class for a data file, from its folder (or stem at the top level)."""
+    key = relative.parts[0] if len(relative.parts) > 1 else relative.stem
+    return DOCUMENT_KINDS.get(key)
+
+
+def data_files(root: Path) -> list[Path]:
+    """Every content file under `root`, sorted, relative to it."""
+    return sorted(
+        path.relative_to(root)
+        for path in root.rglob("*")
+        if path.suffix in (".yaml", ".yml") and path.is_file() and path.relative_to(root).parts[0] not in ("i18n",)
+    )
+
+
+def load_document(root: Path, relative: Path) -> tuple[Document | None, list[Problem]]:
+    """Load and type-check one file; return it with every problem found."""
+    display = str(relative)
+    cls = kind_of(relative)
+    if cls is None:
+        kinds = ", ".join(sorted(DOCUMENT_KINDS))
+        return None, [Problem(display, 1, 1, "", f"no content kind lives here: put data files in one of {kinds}")]
+    try:
+        data, positions = read_yaml(root / relative)
+    except LoadError as error:
+        return None, [Problem(display, error.line, error.column, "", str(error))]
+    if not isinstance(data, dict):
+        return None, [Problem(display, 1, 1, "", "the file must be a mapping of keys to values")]
+    try:
+        model = cls.model_validate(data)
+    except ValidationError as error:
+        return None, [_problem_from_error(display, positions, cls, item) for item in error.errors()]
+    _attach_positions(model, display, ())
+    text = (root / relative).read_text(encoding="utf-8-sig")
+    return Document(relative, model, positions, text), []
+
+
+def _attach_positions(model: BaseModel, file: str, loc: Loc) -> None:
+    model._where = (file, loc)
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            _attach_positions(value, file, (*loc, name))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    _attach_positions(item, file, (*loc, name, index))
+
+
+# ------------------------------------------------------------------ friendly pydantic errors
+
+
+def format_loc(loc: Loc) -> str:
+    """`('articles', 3, 'summary')` -> `articles[3].summary`."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _problem_from_error(file: str, positions: Positions, cls: type[Model], error: dict[str, Any]) -> Problem:
+    loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+    kind, message = error["type"], error["msg"]
+    if kind == "extra_forbidden":
+        line, column = positions.key(loc)
+        allowed = _fields_at(cls, loc[:-1])
+        hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        message = f"unknown key {loc[-1]!r}" + (f": did you mean {hint[0]!r}?" if hint else "")
+        if allowed and not hint:
+            message += f"; allowed keys: {', '.join(allowed)}"
+    elif kind == "missing":
+        line, column = positions.find(loc[:-1])
+        message = f"required field {loc[-1]!r} is missing: add it"
+    else:
+        line, column = positions.find(loc)
+        if kind in ("enum", "literal_error"):
+            message = f"{message} (got {error.get('input')!r})"
+        elif kind == "string_pattern_mismatch" and (desc := _description_at(cls, loc)):
+            message = f"{message}. {desc}"
+        elif kind in FRIENDLY:
+            message = f"{FRIENDLY[kind]} (got {type(error.get('input')).__name__} {error.get('input')!r:.60})"
+        elif kind == "too_short" and loc and loc[-1] == "sources":
+            message = "no source given: add at least one entry under `sources` (title, issuer, year, url)"
+        message = message.removeprefix("Value error, ")
+    return Problem(file, line, column, format_loc(loc), message)
+
+
+FRIENDLY = {
+    "list_type": "expected a list: one `- item` per line",
+    "dict_type": "expected a mapping of `key: value` lines",
+    "model_type": "expected a mapping of `key: value` lines",
+    "string_type": "expected text",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "date_type": "expected a date YYYY-MM-DD",
+    "date_from_datetime_parsing": "expected a date YYYY-MM-DD",
+}
+
+
+def _is_union_tag(part: Any) -> bool:
+    return isinstance(part, str) and ("[" in part or part in ("str", "int", "list", "dict", "function-after"))
+
+
+def _unwrap(annotation: Any) -> Any:
+    """`list[X] | None` -> X, `Annotated[X, ...]` -> X."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (list, typing.Union, types.UnionType):
+            args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+            annotation = args[0]
+        else:
+            return annotation
+
+
+def _class_at(cls: Any, loc: Loc) -> Any:
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(cls, type) and issubclass(cls, BaseModel)) or part not in cls.model_fields:
+            return None
+        cls = _unwrap(cls.model_fields[part].annotation)
+    return cls
+
+
+def _fields_at(cls: type[Model], loc: Loc) -> list[str]:
+    target = _class_at(cls, loc)
+    return list(target.model_fields) if isinstance(target, type) and issubclass(target, BaseModel) else []
+
+
+def _description_at(cls: type[Model], loc: Loc) -> str | None:
+    parent = _class_at(cls, tuple(part for part in loc[:-1]))
+    name = next((part for part in reversed(loc) if isinstance(part, str)), None)
+    if isinstance(parent, type) and issubclass(parent, BaseModel) and name in parent.model_fields:
+        info = parent.model_fields[name]
+        if info.description:
+            return info.description
+        for meta in typing.get_args(info.annotation) + tuple(info.metadata):
+            if getattr(meta, "description", None):
+                return meta.description
+    return None

@@ -1,0 +1,513 @@
+"""The typed content model: the one definition of what `toolkit_data/` may hold.
+
+Every YAML file is validated into one of the document classes at the bottom
+(`Instrument`, `ModelLaw`, `ActionPlanTemplate`, `StandardSet`, `Country`,
+`Cooperation`, `Glossary`). JSON Schemas for editors are generated from them.
+
+Conventions:
+- Text fields hold plain text or light Markdown (emphasis, lists, links); they
+  are rendered and sanitised, never run as templates.
+- Every fact-bearing item carries `sources`, `last_reviewed` and `confidence`.
+- Ids are lowercase slugs; references between files use full ids such as
+  `tip-protocol/art-6`, `tip-model-law/art-10`, `vps/non-punishment`, `npl`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+Slug = Annotated[str, Field(pattern=SLUG, description="Lowercase words joined by hyphens, e.g. `non-punishment`.")]
+Ref = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9-]+(/[a-z0-9-]+)*$",
+        description="Full id of another item, e.g. `tip-protocol/art-6` or `vps/shelter`.",
+    ),
+]
+Text = Annotated[str, Field(min_length=1, description="Plain text or light Markdown. Never a template.")]
+Url = Annotated[str, Field(pattern=r"^https?://[^\s<>\"']+$", description="A public http(s) address.")]
+Iso3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code in capitals, e.g. `NPL`.")]
+
+
+def _check_partial_date(value: str) -> str:
+    match = PARTIAL_DATE.match(value)
+    if not match:
+        raise ValueError("use an ISO date: YYYY-MM-DD, or YYYY-MM or YYYY when only that is known")
+    year, month, day = (int(part) if part else None for part in match.groups())
+    try:
+        dt.date(year, month or 1, day or 1)
+    except ValueError as error:
+        raise ValueError(f"not a real date: {error}") from None
+    return value
+
+
+PartialDate = Annotated[
+    str,
+    Field(description="ISO date `YYYY-MM-DD`; `YYYY-MM` or `YYYY` when only that is known. Never guess a day."),
+    BeforeValidator(lambda value: str(value) if isinstance(value, int) and not isinstance(value, bool) else value),
+    AfterValidator(_check_partial_date),
+]
+
+
+def date_range(value: str) -> tuple[dt.date, dt.date]:
+    """Earliest and latest day a partial date can stand for."""
+    year, month, day = (int(part) if part else None for part in PARTIAL_DATE.match(value).groups())
+    if day:
+        exact = dt.date(year, month, day)
+        return exact, exact
+    if month:
+        first = dt.date(year, month, 1)
+        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        return first, last
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+# ---------------------------------------------------------------- vocabularies
+
+
+class Obligation(StrEnum):
+    """How firmly an article binds a State, read from the treaty's verbs."""
+
+    MANDATORY = "mandatory"  # "shall"
+    QUALIFIED = "qualified"  # "shall endeavour", "to the extent possible", "within available means"
+    OPTIONAL = "optional"  # "shall consider", "may"
+    GENERAL = "general"  # purpose, scope, definitions, final clauses
+
+
+class Confidence(StrEnum):
+    HIGH = "high"  # checked against a primary source
+    LOW = "low"  # from a secondary source, or not re-checked
+
+
+class Pillar(StrEnum):
+    PREVENTION = "prevention"
+    PROTECTION = "protection"
+    PROSECUTION = "prosecution"
+    PARTNERSHIP = "partnership"
+    COORDINATION = "coordination"
+    MONITORING = "monitoring"
+
+
+class Coverage(StrEnum):
+    FULL = "full"
+    PARTIAL = "partial"
+    NONE = "none"
+    UNKNOWN = "unknown"
+
+
+class TreatyStatus(StrEnum):
+    PARTY = "party"
+    SIGNATORY = "signatory"  # signed, not (yet) ratified
+    NOT_PARTY = "not-party"
+    UNKNOWN = "unknown"
+
+
+class TreatyAction(StrEnum):
+    RATIFICATION = "ratification"
+    ACCESSION = "accession"
+    ACCEPTANCE = "acceptance"
+    APPROVAL = "approval"
+    SUCCESSION = "succession"
+
+
+# ---------------------------------------------------------------- base classes
+
+
+class Model(BaseModel):
+    """Base of every content class: unknown keys are errors; positions are remembered."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, use_enum_values=False, validate_default=True)
+
+    # (file, path inside the file) of this item, set by the loader.
+    _where: tuple[str, tuple[Any, ...]] | None = PrivateAttr(default=None)
+
+
+class Source(Model):
+    """Where a fact comes from."""
+
+    title: Text
+    issuer: str | None = Field(default=None, description="Organisation that published it, e.g. `UNODC`.")
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    url: Url | None = None
+    locator: str | None = Field(default=None, description="Pinpoint inside the source: `art. 6`, `s.154`, `p. 12`.")
+
+
+class Sourced(Model):
+    """A fact-bearing item: where it comes from, when it was last checked, how sure we are."""
+
+    sources: list[Source] = Field(min_length=1, description="At least one source for the facts in this item.")
+    last_reviewed: dt.date = Field(description="Day the item was last checked against its sources (YYYY-MM-DD).")
+    confidence: Confidence = Field(
+        default=Confidence.HIGH,
+        description="`low` for anything not checked against a primary source.",
+    )
+
+
+# ---------------------------------------------------------------- instruments
+
+
+class Paragraph(Model):
+    """One paragraph of an article whose paragraphs bind with different force."""
+
+    number: Annotated[str, Field(pattern=r"^\d+(\([a-z]+\))?$", description="`1`, `2` or `2(a)`.")]
+    obligation: Obligation
+    summary: Text
+
+
+class Article(Model):
+    number: int = Field(ge=1)
+    title: Text
+    summary: Text = Field(description="Two to five sentences in our own words: what it requires, of whom, how firmly.")
+    obligation: Obligation = Field(description="Overall level; give `paragraphs` where they differ.")
+    paragraphs: list[Paragraph] = Field(default_factory=list)
+    related: list[Ref] = Field(default_factory=list, description="Ids of related articles in any instrument.")
+    url: Url | None = Field(default=None, description="Official text of this article, if it has its own address.")
+
+    @property
+    def id(self) -> str:
+        return f"art-{self.number}"
+
+
+class Reservation(Model):
+    """A reservation or declaration the instrument allows a State to make."""
+
+    article: Ref | None = Field(default=None, description="Article that allows it, e.g. `tip-protocol/art-15`.")
+    summary: Text
+
+
+class Instrument(Sourced):
+    """A treaty: UNTOC, one of its Protocols, or a regional convention."""
+
+    schema_name: ClassVar[str] = "instrument"
+
+    id: Slug
+    title: Text
+    short_title: Text
+    abbreviation: Text
+    kind: Literal["convention", "protocol", "regional-convention"]
+    parent: Slug | None = Field(default=None, description="Convention a Protocol supplements.")
+    adopted: PartialDate
+    adopted_note: str | None = None
+    entry_into_force: PartialDate
+    entry_into_force_note: str | None = Field(default=None, description="Conflicting dates in sources, etc.")
+    depositary: Text
+    official_url: Url
+    status_url: Url | None = Field(default=None, description="Page listing the parties.")
+    treaty_collection_id: str | None = None
+    joining: Text = Field(description="How a State joins: signature and ratification, or accession.")
+    entry_into_force_rule: Text = Field(description="When it enters into force for a State that joins.")
+    reservations_allowed: list[Reservation] = Field(default_factory=list)
+    complete: bool = Field(description="True when every article of the instrument is in `articles`.")
+    articles: list[Article] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- model law
+
+
+class Option(Model):
+    id: Slug = Field(description="`a`, `b`, `c` ...")
+    label: Text = Field(description="`Option A: separate offences`.")
+    text: Text = Field(description="Complete alternative model text.")
+    note: str | None = None
+
+
+class OptionGroup(Model):
+    """Alternatives a country chooses between ("choose one of A/B/C")."""
+
+    id: Slug
+    title: Text
+    choose: Literal["one", "any"] = "one"
+    options: list[Option] = Field(min_length=2)
+
+
+class Chapter(Model):
+    id: Slug
+    number: Annotated[str, Field(pattern=r"^[IVXL]+$", description="Roman numeral.")]
+    title: Text
+    summary: str | None = None
+
+
+class Provision(Sourced):
+    """A model law provision a drafter can lift into a bill."""
+
+    id: Annotated[str, Field(pattern=r"^art-\d+$", description="`art-8`; its full id is `<model law>/art-8`.")]
+    number: int = Field(ge=1)
+    chapter: Slug
+    title: Text
+    text: Text = Field(description="Model text: numbered subsections, [placeholders] in square brackets.")
+    option_groups: list[OptionGroup] = Field(default_factory=list)
+    commentary: Text
+    implements: list[Ref] = Field(default_factory=list, description="Article ids this provision implements.")
+    mandatory: bool = Field(description="True when it implements a mandatory obligation.")
+    pillar: Pillar
+
+
+class ModelLaw(Sourced):
+    schema_name: ClassVar[str] = "model-law"
+
+    id: Slug
+    title: Text
+    short_title: Text
+    summary: Text
+    chapters: list[Chapter] = Field(min_length=1)
+    provisions: list[Provision] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- action plan
+
+
+class Activity(Model):
+    id: Annotated[str, Field(pattern=r"^act-\d+$")]
+    title: Text
+    description: str | None = None
+    indicators: list[Text] = Field(min_length=1, description="Measurable: a number, a share, a date, a document.")
+    means_of_verification: list[Text] = Field(min_length=1)
+    lead: Text = Field(description="Suggested lead role (a kind of agency, not a person).")
+    partners: list[Text] = Field(default_factory=list)
+    timeline: Text = Field(description="Suggested timing, e.g. `Year 1, Q2`.")
+    budget: Text = Field(description="What the budget line covers; the amount is filled in by the country.")
+    serves: list[Ref] = Field(default_factory=list, description="Articles, provisions and standards it serves.")
+
+
+class Objective(Model):
+    id: Annotated[str, Field(pattern=r"^obj-\d+$")]
+    title: Text
+    description: str | None = None
+    activities: list[Activity] = Field(min_length=1)
+
+
+class PlanPillar(Model):
+    id: Pillar
+    title: Text
+    summary: Text
+    objectives: list[Objective] = Field(min_length=1)
+
+
+class ActionPlanTemplate(Sourced):
+    schema_name: ClassVar[str] = "action-plan"
+
+    id: Literal["nap"]
+    title: Text
+    introduction: Text
+    pillars: list[PlanPillar] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- victim protection
+
+
+class ChecklistItem(Model):
+    id: Slug
+    text: Text = Field(description="A question answerable yes / no / partly.")
+
+
+class Standard(Sourced):
+    id: Slug
+    title: Text
+    category: Literal["identification", "protection", "assistance", "children", "justice", "return", "cooperation"]
+    entitlement: Text = Field(description="What the person is entitled to, from the victim's side.")
+    state_duties: Text = Field(description="What the State does to deliver it.")
+    checklist: list[ChecklistItem] = Field(min_length=2)
+    indicators: list[Text] = Field(min_length=1)
+    related: list[Ref] = Field(default_factory=list)
+
+
+class StandardSet(Model):
+    schema_name: ClassVar[str] = "victim-protection"
+
+    id: Literal["vps"]
+    title: Text
+    introduction: Text
+    standards: list[Standard] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- countries
+
+
+class CountryReservation(Model):
+    article: Ref | None = None
+    summary: Text
+
+
+class Ratification(Sourced):
+    instrument: Slug
+    status: TreatyStatus
+    signed: PartialDate | None = None
+    action: TreatyAction | None = Field(default=None, description="How the State became a party.")
+    deposited: PartialDate | None = Field(default=None, description="Date the instrument of ratification or accession was deposited.")
+    in_force: PartialDate | None = Field(default=None, description="Date it entered into force for the State.")
+    reservations: list[CountryReservation] = Field(default_factory=list)
+    note: str | None = None
+
+
+class Law(Sourced):
+    id: Slug
+    title: Text
+    year: int = Field(ge=1800, le=2100)
+    kind: Literal["act", "code", "ordinance", "regulation", "rules", "bill", "constitution", "other"]
+    status: Literal["in-force", "amended", "repealed", "not-enacted", "unknown"]
+    url: Url | None = None
+    summary: str | None = None
+
+
+class Assessment(Model):
+    """How far national law covers one model provision."""
+
+    provision: Ref = Field(description="Full provision id, e.g. `tip-model-law/art-8`.")
+    coverage: Coverage
+    citation: str | None = Field(default=None, description="National provision, e.g. `Act 2007, s.3`.")
+    note: str | None = Field(default=None, description="Why partial or none; what is missing.")
+    sources: list[Source] = Field(default_factory=list)
+    last_reviewed: dt.date
+    confidence: Confidence = Confidence.HIGH
+
+
+class ActionPlan(Sourced):
+    title: Text
+    start: int | None = Field(default=None, ge=1990, le=2100)
+    end: int | None = Field(default=None, ge=1990, le=2100)
+    status: Literal["in-force", "expired", "draft", "unknown"]
+    url: Url | None = None
+    note: str | None = None
+
+
+class CoordinationBody(Sourced):
+    name: Text
+    lead_agency: str | None = None
+    established: PartialDate | None = None
+    url: Url | None = None
+    note: str | None = None
+
+
+class Agreement(Sourced):
+    id: Slug
+    title: Text
+    kind: Literal["mou", "agreement", "sop", "regional", "other"]
+    parties: list[Iso3] = Field(min_length=2)
+    signed: PartialDate | None = None
+    status: Literal["in-force", "signed", "proposed", "unknown"]
+    summary: Text
+    url: Url | None = None
+
+
+class Contact(Sourced):
+    """An agency-level contact point for cross-border information sharing. Never a person."""
+
+    id: Slug
+    agency: Text
+    role: Text = Field(description="What the agency does in a cross-border case.")
+    kind: Literal["focal-point", "police", "immigration", "prosecution", "social-services", "helpline", "coordination", "other"]
+    website: Url | None = None
+    note: str | None = None
+
+
+class Country(Sourced):
+    schema_name: ClassVar[str] = "country"
+
+    id: Annotated[str, Field(pattern=r"^[a-z]{3}$", description="ISO 3166-1 alpha-3 code in lower case, = file name.")]
+    name: Text
+    official_name: Text
+    region: Literal["south-asia"]
+    neighbours: list[Iso3] = Field(default_factory=list)
+    languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = Field(default_factory=list)
+    summary: Text
+    ratifications: list[Ratification] = Field(min_length=1)
+    laws: list[Law] = Field(default_factory=list)
+    coverage: list[Assessment] = Field(default_factory=list)
+    action_plans: list[ActionPlan] = Field(default_factory=list)
+    coordination_body: CoordinationBody | None = None
+    agreements: list[Agreement] = Field(default_factory=list)
+    contacts: list[Contact] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- cooperation
+
+
+class Principle(Model):
+    id: Slug
+    title: Text
+    text: Text
+
+
+class SopStep(Model):
+    id: Slug
+    title: Text
+    actor: Text = Field(description="Who acts: a role, e.g. `focal point of the detecting country`.")
+    action: Text
+    time_limit: str | None = Field(default=None, description="e.g. `within 24 hours of identification`.")
+    legal_basis: list[Ref] = Field(default_factory=list, description="Articles that allow or require the step.")
+    standards: list[Ref] = Field(default_factory=list, description="Victim protection standards the step applies.")
+
+
+class FormField(Model):
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", description="Form field name, snake_case.")]
+    label: Text
+    type: Literal["text", "multiline", "date", "choice", "checkbox"]
+    choices: list[Text] = Field(default_factory=list)
+    required: bool = False
+    essential: bool = Field(default=False, description="Shown in the frontline pocket guide.")
+    sensitive: bool = Field(default=False, description="Personal data: share only with consent or legal basis.")
+    help: str | None = None
+
+
+class FormSection(Model):
+    id: Slug
+    title: Text
+    fields: list[FormField] = Field(min_length=1)
+
+
+class ReferralForm(Model):
+    title: Text
+    instructions: Text
+    sections: list[FormSection] = Field(min_length=1)
+
+
+class Cooperation(Sourced):
+    schema_name: ClassVar[str] = "cooperation"
+
+    id: Literal["cooperation"]
+    title: Text
+    purpose: Text
+    scope: Text
+    legal_basis: list[Ref] = Field(min_length=1)
+    principles: list[Principle] = Field(min_length=1)
+    steps: list[SopStep] = Field(min_length=1)
+    referral_form: ReferralForm
+
+
+# ---------------------------------------------------------------- glossary
+
+
+class Term(Model):
+    id: Slug
+    term: Text
+    abbreviation: str | None = Field(default=None, description="Expanded on hover wherever it appears.")
+    definition: Text
+    see_also: list[Slug] = Field(default_factory=list)
+    source: Source | None = None
+
+
+class Glossary(Sourced):
+    schema_name: ClassVar[str] = "glossary"
+
+    id: Literal["glossary"]
+    terms: list[Term] = Field(min_length=1)
+
+
+DOCUMENT_KINDS: dict[str, type[Model]] = {
+    "instruments": Instrument,
+    "model_law": ModelLaw,
+    "action_plan": ActionPlanTemplate,
+    "victim_protection": StandardSet,
+    "countries": Country,
+    "cooperation": Cooperation,
+    "glossary": Glossary,
+}
+"""Folder (or top-level file stem) in toolkit_data -> document class."""

@@ -1,0 +1,556 @@
+"""The view model of one toolkit PDF: everything the templates show, decided here.
+
+Templates hold layout; this module holds the choices: which sections a country
+edition has, what each heading is called and numbered, which provisions are
+shown, what every form field is named. Headings are registered in one `Outline`
+so the printed table of contents and the PDF bookmarks come from one list.
+
+Form field names are stable and meaningful; readers' tools and our tests rely on them:
+- `nap.coordination.body`, `nap.plan.title`, ... (pre-filled facts, editable)
+- `nap.<pillar>.<objective>.<activity>.{lead,partners,timeline,budget,status}`
+- `vps.<standard>.<checklist item>` (checkboxes) and `vps.<standard>.notes`
+- `referral.<field id>`
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from .. import __version__, analysis
+from ..dataset import Dataset
+from ..model import (
+    ActionPlanTemplate,
+    Agreement,
+    Contact,
+    Country,
+    Coverage,
+    FormField,
+    ModelLaw,
+    Pillar,
+    Provision,
+    Source,
+    Standard,
+    Term,
+)
+from ..text import plain
+
+AUTHOR = "Counter-Trafficking Toolkit project"
+REGIONS = {"south-asia": "South Asia"}
+COVERAGE_LABELS = {
+    Coverage.FULL: "Covered",
+    Coverage.PARTIAL: "Partly covered",
+    Coverage.NONE: "Not covered",
+    Coverage.UNKNOWN: "Not yet assessed",
+}
+PLAN_STATUSES = ("", "Not started", "In progress", "Completed", "Delayed", "Dropped")
+
+
+class UnknownCountry(LookupError):
+    """No country with that code in the content."""
+
+
+# ---------------------------------------------------------------- headings
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 1 chapter, 2 section, 3 entry (a model provision)
+    id: str  # anchor, unique in the document
+    number: str  # "4.2", or "" for level 3
+    title: str  # plain text
+
+    @property
+    def label(self) -> str:
+        return f"{self.number} {self.title}" if self.number else self.title
+
+    @property
+    def href(self) -> str:
+        return f"#{self.id}"
+
+
+class Outline:
+    """Every heading that appears in the table of contents and the PDF bookmarks, in order."""
+
+    def __init__(self) -> None:
+        self.entries: list[Heading] = []
+        self._ids: set[str] = set()
+        self._chapter = 0
+        self._section = 0
+
+    def add(self, level: int, anchor: str, title: str) -> Heading:
+        if anchor in self._ids:
+            raise ValueError(f"duplicate anchor {anchor!r}")
+        self._ids.add(anchor)
+        if level == 1:
+            self._chapter, self._section = self._chapter + 1, 0
+            number = f"{self._chapter}"
+        elif level == 2:
+            self._section += 1
+            number = f"{self._chapter}.{self._section}"
+        else:
+            number = ""
+        heading = Heading(level, anchor, number, title)
+        self.entries.append(heading)
+        return heading
+
+
+def slug(text: str) -> str:
+    return "".join(char if char.isalnum() else "-" for char in text.lower()).strip("-")
+
+
+# ---------------------------------------------------------------- view items
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """One fillable PDF form field."""
+
+    name: str
+    label: str
+    kind: str  # text, multiline, date, choice, checkbox
+    value: str = ""
+    choices: tuple[str, ...] = ()
+    hint: str = ""
+    required: bool = False
+    sensitive: bool = False
+
+    @property
+    def dom_id(self) -> str:
+        return "f-" + self.name.replace(".", "-").replace("_", "-")
+
+
+@dataclass(frozen=True)
+class ProvisionItem:
+    heading: Heading
+    key: str
+    law: ModelLaw
+    provision: Provision
+    row: analysis.CoverageRow | None  # None in the regional edition
+    implements: tuple[str, ...]  # readable labels of the articles it implements
+
+
+@dataclass(frozen=True)
+class ProvisionGroup:
+    heading: Heading | None
+    intro: str
+    items: tuple[ProvisionItem, ...]
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    id: str
+    title: str
+    description: str | None
+    indicators: tuple[str, ...]
+    verification: tuple[str, ...]
+    suggested: tuple[tuple[str, str], ...]  # (what, suggestion) printed under the fields
+    fields: tuple[FieldView, ...]  # lead, partners, timeline, budget, status
+
+
+@dataclass(frozen=True)
+class ObjectiveView:
+    id: str
+    title: str
+    description: str | None
+    activities: tuple[ActivityRow, ...]
+
+
+@dataclass(frozen=True)
+class PillarView:
+    heading: Heading
+    summary: str
+    objectives: tuple[ObjectiveView, ...]
+
+
+@dataclass(frozen=True)
+class StandardView:
+    heading: Heading
+    standard: Standard
+    checklist: tuple[tuple[FieldView, str], ...]  # (checkbox, question)
+    notes: FieldView
+
+
+@dataclass(frozen=True)
+class ContactGroup:
+    country_name: str
+    country_code: str
+    contacts: tuple[Contact, ...]
+
+
+@dataclass(frozen=True)
+class FormSectionView:
+    title: str
+    fields: tuple[FieldView, ...]
+
+
+@dataclass(frozen=True)
+class StepView:
+    number: int
+    title: str
+    actor: str
+    action: str
+    time_limit: str | None
+    legal_basis: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    what: str
+    oldest: date | None
+    newest: date | None
+
+
+@dataclass
+class Toolkit:
+    """Everything one PDF shows. `country` is None for the regional edition."""
+
+    lang: str
+    country: Country | None
+    title: str
+    subtitle: str
+    running_title: str
+    subject: str
+    keywords: tuple[str, ...]
+    edition: date | None
+    version: str
+    author: str = AUTHOR
+    outline: Outline = field(default_factory=Outline)
+    chapters: dict[str, Heading] = field(default_factory=dict)
+    sections: dict[str, Heading] = field(default_factory=dict)
+    # country edition
+    position: Position | None = None
+    ratifications: list[analysis.RatificationCell] = field(default_factory=list)
+    coverage_rows: list[analysis.CoverageRow] = field(default_factory=list)
+    # regional edition
+    matrix_instruments: list = field(default_factory=list)
+    matrix: list[list[analysis.RatificationCell]] = field(default_factory=list)
+    # both
+    provision_groups: list[ProvisionGroup] = field(default_factory=list)
+    provision_anchor: dict[str, str] = field(default_factory=dict)
+    nap: ActionPlanTemplate | None = None
+    nap_facts: tuple[FieldView, ...] = ()
+    nap_pillars: list[PillarView] = field(default_factory=list)
+    vps_intro: str = ""
+    vps: list[StandardView] = field(default_factory=list)
+    cooperation_intro: tuple[str, str] = ("", "")
+    legal_basis: tuple[str, ...] = ()
+    agreements: list[Agreement] = field(default_factory=list)
+    contact_groups: list[ContactGroup] = field(default_factory=list)
+    missing_contacts: tuple[str, ...] = ()
+    principles: list = field(default_factory=list)
+    steps: list[StepView] = field(default_factory=list)
+    referral_title: str = ""
+    referral_instructions: str = ""
+    referral: list[FormSectionView] = field(default_factory=list)
+    terms: list[Term] = field(default_factory=list)
+    term_names: dict[str, str] = field(default_factory=dict)
+    sources: list[Source] = field(default_factory=list)
+    reviewed: list[Reviewed] = field(default_factory=list)
+
+    @property
+    def regional(self) -> bool:
+        return self.country is None
+
+    @property
+    def description(self) -> str:
+        return self.subject
+
+
+@dataclass(frozen=True)
+class Position:
+    """A country's position at a glance."""
+
+    summary: str
+    instruments: tuple[analysis.RatificationCell, ...]
+    by_pillar: tuple[tuple[Pillar, int, int], ...]  # pillar, known gaps, mandatory not yet assessed
+    total_gaps: int
+    total_to_assess: int
+    mandatory_counts: dict[Coverage, int]
+    mandatory_total: int
+    laws: tuple
+    coordination_body: object
+    plan: object
+    plans: tuple
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def ref_label(ds: Dataset, ref: str) -> str:
+    """`tip-protocol/art-10` -> `TIP Protocol, Article 10`; other ids as they are."""
+    if ref in ds.articles:
+        instrument = ds.article_instrument[ref]
+        return f"{instrument.abbreviation}, {analysis.article_label(instrument, ds.articles[ref])}"
+    if ref in ds.provisions:
+        return provision_title(ds.provision_law[ref], ds.provisions[ref], several=len(ds.model_laws) > 1)
+    if ref in ds.standards:
+        return ds.standards[ref].title
+    return ref
+
+
+def provision_title(law: ModelLaw, provision: Provision, several: bool) -> str:
+    prefix = f"{law.short_title}, art. {provision.number}" if several else f"Art. {provision.number}"
+    return f"{prefix}: {plain(provision.title)}"
+
+
+def _provision_items(
+    ds: Dataset, outline: Outline, rows: list[tuple[str, ModelLaw, Provision, analysis.CoverageRow | None]]
+) -> tuple[ProvisionItem, ...]:
+    several = len(ds.model_laws) > 1
+    return tuple(
+        ProvisionItem(
+            heading=outline.add(3, "p-" + key.replace("/", "-"), provision_title(law, provision, several)),
+            key=key,
+            law=law,
+            provision=provision,
+            row=row,
+            implements=tuple(ref_label(ds, ref) for ref in provision.implements),
+        )
+        for key, law, provision, row in rows
+    )
+
+
+def _nap(ds: Dataset, tk: Toolkit, country: Country | None) -> None:
+    plan = analysis.current_plan(country) if country else None
+    body = country.coordination_body if country else None
+    period = ""
+    if plan and (plan.start or plan.end):
+        period = f"{plan.start or '?'}–{plan.end or '?'}" if plan.end != plan.start else str(plan.start)
+    tk.nap_facts = (
+        FieldView("nap.coordination.body", "National coordination body", "text", body.name if body else ""),
+        FieldView("nap.coordination.lead", "Lead agency of the coordination body", "text",
+                  (body.lead_agency or "") if body else ""),
+        FieldView("nap.plan.title", "Current or most recent national action plan", "text", plan.title if plan else ""),
+        FieldView("nap.plan.period", "Period", "text", period),
+        FieldView("nap.plan.status", "Status", "text", plan.status.replace("-", " ") if plan else ""),
+        FieldView("nap.plan.next", "Next plan: period and responsible body", "text", ""),
+    )
+    template = ds.action_plan
+    tk.nap = template
+    if template is None:
+        return
+    for pillar in template.pillars:
+        heading = tk.outline.add(2, f"nap-{pillar.id.value}", plain(pillar.title))
+        objectives = []
+        for objective in pillar.objectives:
+            activities = []
+            for activity in objective.activities:
+                base = f"nap.{pillar.id.value}.{objective.id}.{activity.id}"
+                where = f"{plain(pillar.title)}, {objective.id}, {activity.id}"
+                activities.append(ActivityRow(
+                    id=activity.id,
+                    title=activity.title,
+                    description=activity.description,
+                    indicators=tuple(activity.indicators),
+                    verification=tuple(activity.means_of_verification),
+                    suggested=(
+                        ("Lead", activity.lead),
+                        ("Partners", ", ".join(activity.partners)),
+                        ("Timing", activity.timeline),
+                        ("Budget covers", activity.budget),
+                    ),
+                    fields=(
+                        FieldView(f"{base}.lead", f"{where}: lead agency", "multiline"),
+                        FieldView(f"{base}.partners", f"{where}: partners", "multiline"),
+                        FieldView(f"{base}.timeline", f"{where}: timeline", "multiline"),
+                        FieldView(f"{base}.budget", f"{where}: budget and source", "multiline"),
+                        FieldView(f"{base}.status", f"{where}: status", "choice", choices=PLAN_STATUSES),
+                    ),
+                ))
+            objectives.append(ObjectiveView(objective.id, objective.title, objective.description, tuple(activities)))
+        tk.nap_pillars.append(PillarView(heading, pillar.summary, tuple(objectives)))
+
+
+def _vps(ds: Dataset, tk: Toolkit) -> None:
+    standards = ds.victim_protection
+    if standards is None:
+        return
+    tk.vps_intro = standards.introduction
+    for standard in standards.standards:
+        heading = tk.outline.add(2, f"vps-{standard.id}", plain(standard.title))
+        checklist = tuple(
+            (FieldView(f"vps.{standard.id}.{item.id}", f"{plain(standard.title)}: {plain(item.text)}", "checkbox"), item.text)
+            for item in standard.checklist
+        )
+        notes = FieldView(f"vps.{standard.id}.notes", f"{plain(standard.title)}: notes", "multiline")
+        tk.vps.append(StandardView(heading, standard, checklist, notes))
+
+
+def _field(form_field: FormField) -> FieldView:
+    return FieldView(
+        name=f"referral.{form_field.id}",
+        label=plain(form_field.label),
+        kind=form_field.type,
+        choices=("", *form_field.choices) if form_field.type == "choice" else (),
+        hint=form_field.help or "",
+        required=form_field.required,
+        sensitive=form_field.sensitive,
+    )
+
+
+def _cooperation(ds: Dataset, tk: Toolkit, country: Country | None) -> None:
+    coop = ds.cooperation
+    tk.sections["agreements"] = tk.outline.add(2, "agreements", "Cooperation agreements")
+    if country:
+        tk.agreements = analysis.agreements(ds, country)
+        groups = [ContactGroup(country.name, country.id.upper(), tuple(country.contacts))] if country.contacts else []
+        groups += [ContactGroup(n.name, n.id.upper(), tuple(contacts)) for n, contacts in analysis.neighbour_contacts(ds, country)]
+        tk.contact_groups = groups
+        tk.missing_contacts = tuple(code for code in country.neighbours if code.lower() not in ds.countries)
+    else:
+        found: dict[str, Agreement] = {}
+        for other in analysis.countries_in_order(ds):
+            for agreement in other.agreements:
+                found.setdefault(agreement.id, agreement)
+        tk.agreements = sorted(found.values(), key=lambda a: (a.signed or "", a.id))
+        tk.contact_groups = [
+            ContactGroup(c.name, c.id.upper(), tuple(c.contacts)) for c in analysis.countries_in_order(ds) if c.contacts
+        ]
+    title = "Contact agencies in neighbouring countries" if country else "Contact agencies"
+    tk.sections["contacts"] = tk.outline.add(2, "contacts", title)
+    if coop is None:
+        return
+    tk.cooperation_intro = (coop.purpose, coop.scope)
+    tk.legal_basis = tuple(ref_label(ds, ref) for ref in coop.legal_basis)
+    tk.sections["sop"] = tk.outline.add(2, "sop", "Standard operating procedure")
+    tk.principles = list(coop.principles)
+    tk.steps = [
+        StepView(number, step.title, step.actor, step.action, step.time_limit, tuple(ref_label(ds, r) for r in step.legal_basis))
+        for number, step in enumerate(coop.steps, 1)
+    ]
+    tk.sections["referral"] = tk.outline.add(2, "referral", plain(coop.referral_form.title))
+    tk.referral_title = coop.referral_form.title
+    tk.referral_instructions = coop.referral_form.instructions
+    tk.referral = [
+        FormSectionView(section.title, tuple(_field(f) for f in section.fields)) for section in coop.referral_form.sections
+    ]
+
+
+# ---------------------------------------------------------------- the toolkit
+
+
+def build_toolkit(ds: Dataset, iso3: str | None, lang: str = "en") -> Toolkit:
+    """The view model of a country's toolkit (`iso3`), or of the regional edition (`iso3` None)."""
+    country = None
+    if iso3 is not None:
+        country = ds.countries.get(iso3.lower())
+        if country is None:
+            raise UnknownCountry(iso3)
+    shared = [m for m in (ds.action_plan, ds.victim_protection, ds.cooperation, ds.glossary) if m is not None]
+    instruments = analysis.instruments_in_order(ds)
+    laws = sorted(ds.model_laws.values(), key=lambda law: law.id, reverse=True)
+    if country:
+        neighbours = [contact for _, contacts in analysis.neighbour_contacts(ds, country) for contact in contacts]
+        items = [country, *analysis.agreements(ds, country), *neighbours, *instruments, *laws, *shared]
+        region = REGIONS.get(country.region, country.region)
+        title = f"Counter-Trafficking Toolkit: {country.name}"
+        subtitle = f"{country.official_name}"
+        running = country.name
+        subject = (f"Counter-trafficking toolkit for {country.name}: ratifications, gap analysis against the model "
+                   "provisions, model provisions that close the gaps, national action plan template, victim "
+                   "protection checklist and cross-border cooperation.")
+        keywords = ("trafficking in persons", "counter-trafficking", "toolkit", country.name, country.id.upper(), region,
+                    "gap analysis", "model law", "national action plan", "victim protection", "cross-border cooperation")
+    else:
+        items = [*analysis.countries_in_order(ds), *instruments, *laws, *shared]
+        regions = sorted({REGIONS.get(c.region, c.region) for c in ds.countries.values()}) or ["South Asia"]
+        region = ", ".join(regions)
+        title = f"Counter-Trafficking Toolkit: {region}"
+        subtitle = "Regional edition"
+        running = f"{region}, regional edition"
+        subject = (f"Counter-trafficking toolkit, regional edition for {region}: ratification matrix, model provisions, "
+                   "national action plan template, victim protection checklist and cross-border cooperation.")
+        keywords = ("trafficking in persons", "counter-trafficking", "toolkit", region, "regional edition",
+                    "model law", "national action plan", "victim protection", "cross-border cooperation")
+
+    tk = Toolkit(
+        lang=lang, country=country, title=title, subtitle=subtitle, running_title=running, subject=subject,
+        keywords=keywords, edition=analysis.newest_reviewed(*items), version=__version__,
+    )
+    outline = tk.outline
+
+    if country:
+        tk.chapters["position"] = outline.add(1, "position", f"{country.name} at a glance")
+        rows = analysis.coverage(ds, country)
+        mandatory = [r for r in rows if r.provision.mandatory]
+        by_pillar = analysis.gaps_by_pillar(ds, country)
+        tk.position = Position(
+            summary=country.summary,
+            instruments=tuple(analysis.ratification(ds, country, i) for i in instruments),
+            by_pillar=tuple((pillar, gaps, unknown) for pillar, (gaps, unknown) in by_pillar.items()),
+            total_gaps=sum(g for g, _ in by_pillar.values()),
+            total_to_assess=sum(u for _, u in by_pillar.values()),
+            mandatory_counts={c: sum(1 for r in mandatory if r.coverage is c) for c in Coverage},
+            mandatory_total=len(mandatory),
+            laws=tuple(country.laws),
+            coordination_body=country.coordination_body,
+            plan=analysis.current_plan(country),
+            plans=tuple(country.action_plans),
+        )
+        tk.chapters["ratifications"] = outline.add(1, "ratifications", "Ratifications")
+        tk.ratifications = list(tk.position.instruments)
+        tk.chapters["coverage"] = outline.add(1, "gap-analysis", "Gap analysis")
+        tk.coverage_rows = rows
+        tk.chapters["provisions"] = outline.add(1, "provisions", "Model provisions to close the gaps")
+        gaps = [row for row in rows if row.is_gap]
+        unknown = [row for row in rows if row.needs_assessment and row.provision.mandatory]
+        if gaps:
+            heading = outline.add(2, "gaps", "Gaps: provisions not covered or covered in part")
+            tk.provision_groups.append(ProvisionGroup(heading, "gaps", _provision_items(
+                ds, outline, [(r.key, r.law, r.provision, r) for r in gaps])))
+        if unknown:
+            heading = outline.add(2, "to-verify", "To verify: mandatory provisions not yet assessed")
+            tk.provision_groups.append(ProvisionGroup(heading, "to-verify", _provision_items(
+                ds, outline, [(r.key, r.law, r.provision, r) for r in unknown])))
+    else:
+        tk.chapters["ratifications"] = outline.add(1, "ratifications", "Ratifications across the region")
+        tk.matrix_instruments = instruments
+        tk.matrix = analysis.ratification_matrix(ds)
+        tk.chapters["provisions"] = outline.add(1, "provisions", "Model provisions")
+        several = len(laws) > 1
+        for law in laws:
+            for chapter in law.chapters:
+                provisions = sorted((p for p in law.provisions if p.chapter == chapter.id), key=lambda p: p.number)
+                if not provisions:
+                    continue
+                title = f"Chapter {chapter.number}: {plain(chapter.title)}"
+                if several:
+                    title = f"{plain(law.short_title)}, {title[0].lower()}{title[1:]}"
+                heading = outline.add(2, f"ch-{law.id}-{chapter.id}", title)
+                tk.provision_groups.append(ProvisionGroup(heading, chapter.summary or "", _provision_items(
+                    ds, outline, [(f"{law.id}/{p.id}", law, p, None) for p in provisions])))
+    tk.provision_anchor = {item.key: item.heading.id for group in tk.provision_groups for item in group.items}
+
+    tk.chapters["nap"] = outline.add(1, "nap", "National action plan")
+    tk.sections["nap-facts"] = outline.add(2, "nap-facts", "Coordination and current plan")
+    _nap(ds, tk, country)
+
+    tk.chapters["vps"] = outline.add(1, "vps", "Victim protection checklist")
+    _vps(ds, tk)
+
+    tk.chapters["cooperation"] = outline.add(1, "cooperation", "Cross-border cooperation")
+    _cooperation(ds, tk, country)
+
+    tk.chapters["glossary"] = outline.add(1, "glossary", "Glossary")
+    if ds.glossary:
+        tk.terms = sorted(ds.glossary.terms, key=lambda t: plain(t.term).casefold())
+        tk.term_names = {t.id: plain(t.term) for t in ds.glossary.terms}
+
+    tk.chapters["sources"] = outline.add(1, "sources", "Sources and review dates")
+    tk.sources = analysis.sources(*items)
+    reviewed = []
+    if country:
+        reviewed.append(Reviewed(f"{country.name}: country facts", analysis.last_reviewed(country),
+                                 analysis.newest_reviewed(country)))
+    else:
+        reviewed += [Reviewed(f"{c.name}: country facts", analysis.last_reviewed(c), analysis.newest_reviewed(c))
+                     for c in analysis.countries_in_order(ds)]
+    reviewed += [Reviewed(plain(i.short_title), analysis.last_reviewed(i), analysis.newest_reviewed(i)) for i in instruments]
+    reviewed += [Reviewed(plain(law.title), analysis.last_reviewed(law), analysis.newest_reviewed(law)) for law in laws]
+    for name, model in (("Action plan template", ds.action_plan), ("Victim protection standards", ds.victim_protection),
+                        ("Cross-border cooperation SOP", ds.cooperation), ("Glossary", ds.glossary)):
+        if model is not None:
+            reviewed.append(Reviewed(name, analysis.last_reviewed(model), analysis.newest_reviewed(model)))
+    tk.reviewed = reviewed
+    return tk

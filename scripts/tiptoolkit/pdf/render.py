@@ -1,0 +1,212 @@
+"""Render a country toolkit (or the regional edition) to PDF bytes.
+
+    render_country(dataset, "NPL") -> bytes          # one country, A4, English
+    render_country(dataset, None, paper="letter")    # the regional edition
+    toolkit_html(dataset, "NPL")                     # the HTML WeasyPrint lays out
+    write_pdf_atomic(data, path)                     # temp file + os.replace
+
+Cheap to call repeatedly in one process: the Jinja environment, the parsed
+stylesheets and WeasyPrint's font configuration are built once per process and
+reused. The output is deterministic (dates come from the content, the PDF
+identifier from a hash of the input), tagged (PDF/UA-1) and has fillable forms.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Literal
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from .. import analysis
+from ..dataset import Dataset
+from ..model import Coverage, TreatyStatus
+from ..text import inline, markdown_to_html, plain
+from . import context
+from .context import UnknownCountry, build_toolkit
+from .fetcher import ASSETS, AssetFetcher
+
+LOGGER = logging.getLogger("tiptoolkit.pdf")
+TEMPLATES = Path(__file__).parent / "templates"
+STYLESHEET = ASSETS / "toolkit.css"
+LANGUAGES = ("en",)
+Paper = Literal["a4", "letter"]
+PAPERS: dict[str, tuple[str, str]] = {  # CSS page size, cover height
+    "a4": ("A4", "297mm"),
+    "letter": ("letter", "279.4mm"),
+}
+# Everything WeasyPrint may do is listed here; nothing is left to its defaults by accident.
+PDF_OPTIONS = {
+    "pdf_variant": "pdf/ua-1",  # tagged PDF 1.7 with the PDF/UA identification
+    "pdf_forms": True,
+    "attachments": [],  # never embed a file
+    "custom_metadata": False,
+    "presentational_hints": False,
+    "optimize_images": True,
+    "full_fonts": False,  # subset the fonts (harfbuzz-subset when available)
+    "hinting": False,
+    "uncompressed_pdf": False,
+}
+
+__all__ = ["LANGUAGES", "PAPERS", "UnknownCountry", "UnsupportedLanguage", "render_country", "render_html",
+           "toolkit_html", "write_pdf_atomic"]
+
+
+class UnsupportedLanguage(ValueError):
+    """No interface strings for that language yet."""
+
+
+# ---------------------------------------------------------------- per-process caches
+
+
+@functools.cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters.update(md=markdown_to_html, inline=inline, plain=plain, date=analysis.format_date)
+    env.globals.update(
+        Coverage=Coverage,
+        coverage_label=context.COVERAGE_LABELS.__getitem__,
+        status_label=_status_label,
+    )
+    return env
+
+
+@functools.cache
+def _stylesheet_text() -> str:
+    return STYLESHEET.read_text(encoding="utf-8")
+
+
+def _paper_css(paper: str) -> str:
+    size, cover_height = PAPERS[paper]
+    return (f"@page {{ size: {size}; }} @page wide {{ size: {size} landscape; }} "
+            f"section.cover {{ height: {cover_height}; }}")
+
+
+@functools.cache
+def _fetcher() -> AssetFetcher:
+    return AssetFetcher()
+
+
+@functools.cache
+def _font_config():
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+@functools.cache
+def _stylesheets(paper: str) -> tuple:
+    from weasyprint import CSS
+
+    fetcher, fonts = _fetcher(), _font_config()
+    return (
+        CSS(string=_stylesheet_text(), base_url=STYLESHEET.as_uri(), url_fetcher=fetcher, font_config=fonts),
+        CSS(string=_paper_css(paper), base_url=STYLESHEET.as_uri(), url_fetcher=fetcher, font_config=fonts),
+    )
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def _status_label(cell: analysis.RatificationCell) -> str:
+    if cell.record is None:
+        return "No record"
+    return {
+        TreatyStatus.PARTY: "Party",
+        TreatyStatus.SIGNATORY: "Signed, not yet ratified",
+        TreatyStatus.NOT_PARTY: "Not yet party",
+        TreatyStatus.UNKNOWN: "Unknown",
+    }[cell.status]
+
+
+def _check(lang: str, paper: str) -> None:
+    if lang not in LANGUAGES:
+        raise UnsupportedLanguage(f"no toolkit text in {lang!r} yet: use one of {', '.join(LANGUAGES)}")
+    if paper not in PAPERS:
+        raise ValueError(f"unknown paper {paper!r}: use one of {', '.join(PAPERS)}")
+
+
+def render_html(dataset: Dataset, iso3: str | None, lang: str = "en", paper: Paper = "a4",
+                standalone: bool = False) -> str:
+    """The toolkit as HTML. With `standalone`, the stylesheets are inlined in a <style>
+    element, so bare `weasyprint.HTML(string=...)` lays out exactly the same document."""
+    _check(lang, paper)
+    tk = build_toolkit(dataset, iso3, lang)
+    several = len(dataset.model_laws) > 1
+    chapters = {(law.id, ch.id): ch.number for law in dataset.model_laws.values() for ch in law.chapters}
+    stylesheet = Markup(_stylesheet_text() + "\n" + _paper_css(paper)) if standalone else None
+    return _environment().get_template("toolkit.html.j2").render(
+        tk=tk,
+        stylesheet=stylesheet,
+        ref_label=functools.partial(context.ref_label, dataset),
+        provision_title=lambda row: context.provision_title(row.law, row.provision, several),
+        chapter_number=lambda item: chapters.get((item.law.id, item.provision.chapter), ""),
+    )
+
+
+toolkit_html = render_html  # the name used by benchmarks
+
+
+# ---------------------------------------------------------------- PDF
+
+
+def _identifier(html: str, paper: str) -> bytes:
+    digest = hashlib.sha256()
+    for part in (html, _stylesheet_text(), _paper_css(paper)):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:32].encode("ascii")
+
+
+def html_to_pdf(html: str, paper: Paper = "a4") -> bytes:
+    """Lay out toolkit HTML with our stylesheets, fetcher and fonts; return the PDF bytes."""
+    from weasyprint import HTML
+
+    _check("en", paper)
+    document = HTML(string=html, base_url=STYLESHEET.as_uri(), url_fetcher=_fetcher(), media_type="print")
+    return document.write_pdf(
+        stylesheets=list(_stylesheets(paper)),
+        font_config=_font_config(),
+        pdf_identifier=_identifier(html, paper),
+        **PDF_OPTIONS,
+    )
+
+
+def render_country(dataset: Dataset, iso3: str | None, lang: str = "en", paper: Paper = "a4") -> bytes:
+    """The toolkit PDF of one country (ISO3 code, any case), or of the region when `iso3` is None.
+
+    Raises UnknownCountry, UnsupportedLanguage or ValueError (paper) before any layout work.
+    """
+    html = render_html(dataset, iso3, lang, paper)
+    return html_to_pdf(html, paper)
+
+
+def write_pdf_atomic(data: bytes, path: str | os.PathLike[str]) -> Path:
+    """Write `data` to `path` so readers never see a half-written file: temp file in the same folder, then os.replace."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target

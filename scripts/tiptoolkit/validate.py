@@ -1,0 +1,311 @@
+"""Whole-dataset rules. Each rule is a small function yielding problems; all are collected, then reported once."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pycountry
+
+from .dataset import DEFAULT_ROOT, Dataset, load_dataset, today, walk
+from .model import Coverage, Model, Obligation, TreatyStatus, date_range
+from .problems import Problem
+
+Rule = Callable[[Dataset], Iterable[Problem]]
+RULES: list[Rule] = []
+
+
+def rule(function: Rule) -> Rule:
+    RULES.append(function)
+    return function
+
+
+def validate(root: Path = DEFAULT_ROOT) -> tuple[Dataset, list[Problem]]:
+    """Load and check everything. The dataset is usable only when the list is empty."""
+    dataset, problems = load_dataset(root)
+    # Cross-file rules run on whatever loaded; references into a file that failed are not reported.
+    for check in RULES:
+        problems.extend(check(dataset))
+    return dataset, sorted(set(problems))
+
+
+# ---------------------------------------------------------------- files
+
+
+@rule
+def file_name_is_id(ds: Dataset) -> Iterator[Problem]:
+    for document in ds.documents:
+        if document.path.stem != document.model.id:
+            yield ds.problem(document.model, "id", f"id {document.model.id!r} differs from the file name: "
+                             f"rename the file to {document.model.id}.yaml or fix the id")
+
+
+@rule
+def file_names_its_schema(ds: Dataset) -> Iterator[Problem]:
+    for document in ds.documents:
+        depth = len(document.path.parts) - 1
+        expected = f"# yaml-language-server: $schema={'../' * depth or './'}schemas/{type(document.model).schema_name}.schema.json"
+        first = document.text.splitlines()[0] if document.text else ""
+        if first.strip() != expected:
+            yield Problem(str(document.path), 1, 1, "", f"first line must name the schema: {expected}")
+
+
+@rule
+def required_documents(ds: Dataset) -> Iterator[Problem]:
+    for name, value, path in (
+        ("action plan template", ds.action_plan, "action_plan/nap.yaml"),
+        ("victim protection standards", ds.victim_protection, "victim_protection/vps.yaml"),
+        ("cooperation SOP", ds.cooperation, "cooperation/cooperation.yaml"),
+        ("glossary", ds.glossary, "glossary.yaml"),
+    ):
+        if value is None and Path(path).stem not in ds.failed:
+            yield Problem(path, 1, 1, "", f"the {name} is missing: restore {path}")
+
+
+# ---------------------------------------------------------------- ids
+
+
+def _duplicates(ds: Dataset, items: list[Model], key: Callable[[Model], object], field: str, what: str) -> Iterator[Problem]:
+    seen: dict[object, Model] = {}
+    for item in items:
+        value = key(item)
+        if value in seen:
+            first = ds.problem(seen[value], field, "")
+            yield ds.problem(item, field, f"duplicate {what} {value!r} (first on line {first.line}): make it unique")
+        else:
+            seen[value] = item
+
+
+@rule
+def unique_ids(ds: Dataset) -> Iterator[Problem]:
+    for instrument in ds.instruments.values():
+        yield from _duplicates(ds, instrument.articles, lambda a: a.number, "number", "article number")
+    for law in ds.model_laws.values():
+        yield from _duplicates(ds, law.provisions, lambda p: p.id, "id", "provision id")
+        yield from _duplicates(ds, law.chapters, lambda c: c.id, "id", "chapter id")
+        for provision in law.provisions:
+            for group in provision.option_groups:
+                yield from _duplicates(ds, group.options, lambda o: o.id, "id", "option id")
+    if ds.victim_protection:
+        yield from _duplicates(ds, ds.victim_protection.standards, lambda s: s.id, "id", "standard id")
+        for standard in ds.victim_protection.standards:
+            yield from _duplicates(ds, standard.checklist, lambda c: c.id, "id", "checklist item id")
+    if ds.action_plan:
+        yield from _duplicates(ds, ds.action_plan.pillars, lambda p: p.id, "id", "pillar")
+        for pillar in ds.action_plan.pillars:
+            yield from _duplicates(ds, pillar.objectives, lambda o: o.id, "id", "objective id")
+            for objective in pillar.objectives:
+                yield from _duplicates(ds, objective.activities, lambda a: a.id, "id", "activity id")
+    if ds.glossary:
+        yield from _duplicates(ds, ds.glossary.terms, lambda t: t.id, "id", "term id")
+        with_abbreviation = [t for t in ds.glossary.terms if t.abbreviation]
+        yield from _duplicates(ds, with_abbreviation, lambda t: t.abbreviation, "abbreviation", "abbreviation")
+    if ds.cooperation:
+        yield from _duplicates(ds, ds.cooperation.steps, lambda s: s.id, "id", "step id")
+        fields = [f for section in ds.cooperation.referral_form.sections for f in section.fields]
+        yield from _duplicates(ds, fields, lambda f: f.id, "id", "form field id")
+    for country in ds.countries.values():
+        yield from _duplicates(ds, country.ratifications, lambda r: r.instrument, "instrument", "ratification record for")
+        yield from _duplicates(ds, country.laws, lambda law: law.id, "id", "law id")
+        yield from _duplicates(ds, country.coverage, lambda a: a.provision, "provision", "assessment of")
+        yield from _duplicates(ds, country.agreements, lambda a: a.id, "id", "agreement id")
+        yield from _duplicates(ds, country.contacts, lambda c: c.id, "id", "contact id")
+
+
+@rule
+def provision_numbering(ds: Dataset) -> Iterator[Problem]:
+    for law in ds.model_laws.values():
+        chapters = {chapter.id for chapter in law.chapters}
+        for provision in law.provisions:
+            if provision.id != f"art-{provision.number}":
+                yield ds.problem(provision, "id", f"id must be 'art-{provision.number}' to match number {provision.number}")
+            if provision.chapter not in chapters:
+                yield ds.problem(provision, "chapter", f"unknown chapter {provision.chapter!r}: use one of {', '.join(sorted(chapters))}")
+
+
+# ---------------------------------------------------------------- references
+
+
+def _refs(ds: Dataset, item: Model, field: str, allowed: Callable[[str], bool], what: str) -> Iterator[Problem]:
+    for index, ref in enumerate(getattr(item, field)):
+        if not allowed(ref):
+            yield ds.problem(item, field, f"{ref!r} does not name {what} in the content: check the id", index)
+
+
+@rule
+def references_resolve(ds: Dataset) -> Iterator[Problem]:
+    def is_article(ref: str) -> bool:
+        return ref in ds.articles or ref.partition("/")[0] in ds.failed
+
+    for instrument in ds.instruments.values():
+        if instrument.parent and instrument.parent not in ds.instruments and instrument.parent not in ds.failed:
+            yield ds.problem(instrument, "parent", f"no instrument {instrument.parent!r}")
+        for article in instrument.articles:
+            yield from _refs(ds, article, "related", is_article, "an article")
+        for reservation in instrument.reservations_allowed:
+            if reservation.article and not is_article(reservation.article):
+                yield ds.problem(reservation, "article", f"{reservation.article!r} does not name an article")
+    for law in ds.model_laws.values():
+        for provision in law.provisions:
+            yield from _refs(ds, provision, "implements", is_article, "an article")
+    for standard in ds.standards.values():
+        yield from _refs(ds, standard, "related", ds.exists, "an article, provision or standard")
+    for activity in ds.activities.values():
+        yield from _refs(ds, activity, "serves", ds.exists, "an article, provision or standard")
+    if ds.cooperation:
+        yield from _refs(ds, ds.cooperation, "legal_basis", is_article, "an article")
+        for step in ds.cooperation.steps:
+            yield from _refs(ds, step, "legal_basis", is_article, "an article")
+            yield from _refs(ds, step, "standards", lambda ref: ref in ds.standards or "vps" in ds.failed, "a standard")
+    if ds.glossary:
+        terms = {term.id for term in ds.glossary.terms}
+        for term in ds.glossary.terms:
+            yield from _refs(ds, term, "see_also", terms.__contains__, "a glossary term")
+    for country in ds.countries.values():
+        for record in country.ratifications:
+            if record.instrument not in ds.instruments and record.instrument not in ds.failed:
+                yield ds.problem(record, "instrument", f"no instrument {record.instrument!r}: use one of {', '.join(sorted(ds.instruments))}")
+            for reservation in record.reservations:
+                if reservation.article and not is_article(reservation.article):
+                    yield ds.problem(reservation, "article", f"{reservation.article!r} does not name an article")
+        for assessment in country.coverage:
+            if not ds.exists(assessment.provision) or assessment.provision.partition("/")[0] in ds.instruments:
+                yield ds.problem(assessment, "provision", f"{assessment.provision!r} is not a model provision: check the id")
+
+
+# ---------------------------------------------------------------- countries
+
+
+ISO3 = {country.alpha_3 for country in pycountry.countries}
+
+
+@rule
+def iso_codes_exist(ds: Dataset) -> Iterator[Problem]:
+    for country in ds.countries.values():
+        if country.id.upper() not in ISO3:
+            yield ds.problem(country, "id", f"{country.id!r} is not an ISO 3166-1 alpha-3 code")
+        for index, code in enumerate(country.neighbours):
+            if code not in ISO3:
+                yield ds.problem(country, "neighbours", f"{code!r} is not an ISO 3166-1 alpha-3 code", index)
+        for agreement in country.agreements:
+            for index, code in enumerate(agreement.parties):
+                if code not in ISO3:
+                    yield ds.problem(agreement, "parties", f"{code!r} is not an ISO 3166-1 alpha-3 code", index)
+            if country.id.upper() not in agreement.parties:
+                yield ds.problem(agreement, "parties", f"the country itself ({country.id.upper()}) must be one of the parties")
+
+
+@rule
+def every_instrument_recorded(ds: Dataset) -> Iterator[Problem]:
+    for country in ds.countries.values():
+        recorded = {record.instrument for record in country.ratifications}
+        for missing in sorted(set(ds.instruments) - recorded - ds.failed):
+            yield ds.problem(country, "ratifications", f"no record for {missing!r}: add one (status `unknown` if not known)")
+
+
+@rule
+def ratification_consistent(ds: Dataset) -> Iterator[Problem]:
+    for country in ds.countries.values():
+        for record in country.ratifications:
+            if record.status is TreatyStatus.PARTY and record.action is None:
+                yield ds.problem(record, "status", "a party needs `action` (ratification, accession, ...)")
+            if record.status is not TreatyStatus.PARTY and (record.deposited or record.action):
+                yield ds.problem(record, "status", f"status is {record.status.value!r} but a deposit or action is given: set status `party` or remove them")
+            if record.status is TreatyStatus.SIGNATORY and not record.signed:
+                yield ds.problem(record, "signed", "a signatory needs the signature date (`signed`), or status `unknown`")
+            if record.action and record.action.value == "ratification" and not record.signed and not record.note:
+                yield ds.problem(record, "signed", "ratification follows a signature: give `signed`, or explain in `note`")
+
+
+@rule
+def coverage_justified(ds: Dataset) -> Iterator[Problem]:
+    for country in ds.countries.values():
+        for assessment in country.coverage:
+            if assessment.coverage in (Coverage.FULL, Coverage.PARTIAL) and not assessment.citation:
+                yield ds.problem(assessment, "citation", f"coverage {assessment.coverage.value!r} needs the national provision in `citation`")
+            if assessment.coverage in (Coverage.PARTIAL, Coverage.NONE) and not assessment.note:
+                yield ds.problem(assessment, "note", f"coverage {assessment.coverage.value!r} needs a `note` saying what is missing")
+            if assessment.coverage is not Coverage.UNKNOWN and not assessment.sources:
+                yield ds.problem(assessment, "sources", "an assessment other than `unknown` needs at least one source")
+
+
+@rule
+def mandatory_provisions_assessed(ds: Dataset) -> Iterator[Problem]:
+    if ds.failed & {"tip-model-law", "som-model-law"} or not ds.model_laws:
+        return
+    mandatory = [key for key, provision in ds.provisions.items() if provision.mandatory]
+    for country in ds.countries.values():
+        assessed = {assessment.provision for assessment in country.coverage}
+        missing = [key for key in mandatory if key not in assessed]
+        if missing:
+            shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+            yield ds.problem(country, "coverage", f"mandatory provisions not assessed: {shown}: add them (coverage `unknown` if not known)")
+
+
+# ---------------------------------------------------------------- model law against the instruments
+
+
+@rule
+def mandatory_articles_implemented(ds: Dataset) -> Iterator[Problem]:
+    if ds.failed & set(ds.model_laws) or any(stem.endswith("model-law") for stem in ds.failed):
+        return
+    implemented = {ref for provision in ds.provisions.values() if provision.mandatory for ref in provision.implements}
+    for instrument in ds.instruments.values():
+        if instrument.kind != "protocol":
+            continue
+        for article in instrument.articles:
+            binding = article.obligation is Obligation.MANDATORY or any(
+                paragraph.obligation is Obligation.MANDATORY for paragraph in article.paragraphs
+            )
+            if binding and f"{instrument.id}/{article.id}" not in implemented:
+                yield ds.problem(article, "obligation", f"mandatory article {instrument.id}/{article.id} is implemented by no mandatory model provision: add one or list it in `implements`")
+
+
+# ---------------------------------------------------------------- dates
+
+
+DATE_FIELDS = ("adopted", "entry_into_force", "signed", "deposited", "in_force", "established", "last_reviewed")
+
+
+def _earliest(value: str | date) -> date:
+    return value if isinstance(value, date) else date_range(value)[0]
+
+
+def _latest(value: str | date) -> date:
+    return value if isinstance(value, date) else date_range(value)[1]
+
+
+@rule
+def dates_possible(ds: Dataset) -> Iterator[Problem]:
+    now = today()
+    for document in ds.documents:
+        for item in walk(document.model):
+            for name in DATE_FIELDS:
+                value = getattr(item, name, None)
+                if value and _earliest(value) > now:
+                    yield ds.problem(item, name, f"{value} is in the future (today is {now})")
+            for before, after in (("signed", "deposited"), ("deposited", "in_force"), ("signed", "in_force"), ("adopted", "entry_into_force")):
+                first, second = getattr(item, before, None), getattr(item, after, None)
+                if first and second and _earliest(first) > _latest(second):
+                    yield ds.problem(item, after, f"{after} ({second}) is before {before} ({first})")
+            start, end = getattr(item, "start", None), getattr(item, "end", None)
+            if isinstance(start, int) and isinstance(end, int) and start > end:
+                yield ds.problem(item, "end", f"the plan ends ({end}) before it starts ({start})")
+
+
+def stale(ds: Dataset, days: int) -> list[Problem]:
+    """Fact-bearing items not reviewed within `days` days."""
+    now = today()
+    found = []
+    for document in ds.documents:
+        for item in walk(document.model):
+            reviewed = getattr(item, "last_reviewed", None)
+            if reviewed and (now - reviewed).days > days:
+                found.append(ds.problem(item, "last_reviewed", f"last reviewed {reviewed}, {(now - reviewed).days} days ago: check it against its sources"))
+    return sorted(found)
+
+
+def count_by_file(problems: list[Problem]) -> Counter[str]:
+    return Counter(problem.file for problem in problems)

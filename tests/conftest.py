@@ -1,0 +1,53 @@
+"""Shared fixtures: a fixed "today", copies of the real and minimal content, and the validated real dataset."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tiptoolkit.dataset import DEFAULT_ROOT
+from tiptoolkit.validate import validate
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TODAY = "2026-11-29"
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TIPTOOLKIT_TODAY", TODAY)
+
+
+@pytest.fixture
+def minimal(tmp_path: Path) -> Path:
+    """A writable copy of the small, valid fixture dataset."""
+    target = tmp_path / "data"
+    shutil.copytree(FIXTURES / "minimal", target)
+    return target
+
+
+@pytest.fixture
+def real_copy(tmp_path: Path) -> Path:
+    """A writable copy of the real content."""
+    target = tmp_path / "toolkit_data"
+    shutil.copytree(DEFAULT_ROOT, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def dataset():
+    """The real content, validated once per session."""
+    import os
+
+    os.environ["TIPTOOLKIT_TODAY"] = TODAY
+    ds, problems = validate(DEFAULT_ROOT)
+    assert not problems, "\n".join(map(str, problems))
+    return ds
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace `old` by `new` once in a file, failing loudly if `old` is absent."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

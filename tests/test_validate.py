@@ -1,0 +1,194 @@
+"""Validation rules: one test per rule on the minimal fixture, the golden broken fixture, and every real file."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tiptoolkit.dataset import DEFAULT_ROOT
+from tiptoolkit.load import data_files, load_document
+from tiptoolkit.validate import RULES, stale, validate
+
+from .conftest import FIXTURES, edit
+
+COUNTRY = "countries/npl.yaml"
+LAW = "model_law/test-model-law.yaml"
+
+
+def messages(root: Path) -> list[str]:
+    _, problems = validate(root)
+    return [f"{p.file}:{p.line}: {p.field}: {p.message}" for p in problems]
+
+
+def test_minimal_fixture_is_clean(minimal):
+    assert messages(minimal) == []
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        # file_name_is_id
+        (COUNTRY, "id: npl", "id: ind", "differs from the file name"),
+        # file_names_its_schema
+        (COUNTRY, "# yaml-language-server: $schema=../schemas/country.schema.json\n", "", "first line must name the schema"),
+        # unique_ids
+        ("victim_protection/vps.yaml", "      - id: open", "      - id: funded", "duplicate checklist item id 'funded'"),
+        # provision_numbering
+        (LAW, "    chapter: offences", "    chapter: crimes", "unknown chapter 'crimes'"),
+        (LAW, "  - id: art-1\n    number: 1", "  - id: art-1\n    number: 2", "id must be 'art-2'"),
+        # references_resolve
+        ("action_plan/nap.yaml", "              - vps/shelter", "              - vps/housing", "'vps/housing' does not name"),
+        ("cooperation/cooperation.yaml", "    standards:\n      - vps/shelter", "    standards:\n      - vps/nothing", "'vps/nothing' does not name a standard"),
+        (COUNTRY, "  - provision: test-model-law/art-1", "  - provision: test-model-law/art-7", "is not a model provision"),
+        (COUNTRY, "  - instrument: test-protocol", "  - instrument: other-protocol", "no instrument 'other-protocol'"),
+        # iso_codes_exist
+        (COUNTRY, "  - CHN", "  - ABC", "'ABC' is not an ISO 3166-1 alpha-3 code"),
+        # ratification_consistent
+        (COUNTRY, "    action: ratification\n", "", "a party needs `action`"),
+        (COUNTRY, "    status: party", "    status: not-party", "status is 'not-party' but a deposit or action is given"),
+        (COUNTRY, "    signed: 2002-12-12\n", "", "ratification follows a signature"),
+        # coverage_justified
+        (COUNTRY, "    citation: Act 2007, s.3\n", "", "coverage 'partial' needs the national provision"),
+        (COUNTRY, "    note: Covers only some forms of exploitation.\n", "", "needs a `note`"),
+        # mandatory_provisions_assessed
+        (COUNTRY, "coverage:\n  - provision: test-model-law/art-1", "coverage_old:\n  - provision: test-model-law/art-1", "unknown key 'coverage_old'"),
+        # mandatory_articles_implemented
+        (LAW, "    mandatory: true", "    mandatory: false", "mandatory article test-protocol/art-2 is implemented by no mandatory model provision"),
+        # dates_possible
+        (COUNTRY, "    deposited: 2011-12-23", "    deposited: 2027-01", "2027-01 is in the future"),
+        (COUNTRY, "    deposited: 2011-12-23", "    deposited: 2002-11", "deposited (2002-11) is before signed (2002-12-12)"),
+        ("instruments/test-protocol.yaml", "last_reviewed: 2026-11-01", "last_reviewed: 2026-12-01", "2026-12-01 is in the future"),
+    ],
+)
+def test_each_rule_reports_where_to_fix(minimal, file, old, new, expected):
+    edit(minimal / file, old, new)
+    found = messages(minimal)
+    hits = [m for m in found if expected in m]
+    assert hits, found
+    where = "instruments/test-protocol.yaml" if "mandatory article" in expected else file
+    assert all(m.startswith(where + ":") for m in hits), hits
+
+
+def test_every_instrument_recorded(minimal):
+    """A second instrument appears: the country must say where it stands on it."""
+    source = minimal / "instruments/test-protocol.yaml"
+    other = source.read_text().replace("id: test-protocol", "id: other-protocol").replace("test-protocol/art-1", "other-protocol/art-1")
+    (minimal / "instruments/other-protocol.yaml").write_text(other)
+    assert any("countries/npl.yaml" in m and "no record for 'other-protocol'" in m for m in messages(minimal))
+
+
+def test_missing_assessment_is_reported(minimal):
+    text = (minimal / COUNTRY).read_text()
+    start = text.index("coverage:")
+    end = text.index("contacts:")
+    (minimal / COUNTRY).write_text(text[:start] + "coverage: []\n" + text[end:])
+    assert any("mandatory provisions not assessed: test-model-law/art-1" in m for m in messages(minimal))
+
+
+def test_every_rule_is_exercised():
+    """Each rule above has at least one case (keeps the list honest when rules are added)."""
+    source = Path(__file__).read_text()
+    tested = {"file_name_is_id", "file_names_its_schema", "unique_ids", "provision_numbering", "references_resolve",
+              "iso_codes_exist", "every_instrument_recorded", "ratification_consistent", "coverage_justified",
+              "mandatory_provisions_assessed", "mandatory_articles_implemented", "dates_possible", "required_documents"}
+    assert {rule.__name__ for rule in RULES} <= tested
+    assert all(f"# {name}" in source for name in tested - {"required_documents", "mandatory_provisions_assessed", "every_instrument_recorded"})
+
+
+def test_required_documents(minimal):
+    (minimal / "glossary.yaml").unlink()
+    assert "glossary.yaml:1: : the glossary is missing: restore glossary.yaml" in messages(minimal)
+
+
+def test_stale_lists_old_reviews(minimal):
+    dataset, problems = validate(minimal)
+    assert not problems
+    assert stale(dataset, 60) == []
+    old = stale(dataset, 10)
+    assert old and all("last reviewed 2026-11-01, 28 days ago" in p.message for p in old)
+
+
+def test_golden_broken_fixture():
+    """The deliberately broken dataset yields exactly the expected problems, in order."""
+    _, problems = validate(FIXTURES / "broken")
+    expected = json.loads((FIXTURES / "broken.expected.json").read_text())
+    assert [p.__dict__ for p in problems] == expected
+
+
+def test_four_mistakes_in_four_files(real_copy):
+    """A misspelt key, a wrong type, a dangling reference and a duplicate id: four problems, right files and lines."""
+    edit(real_copy / "countries/npl.yaml", "\nofficial_name:", "\nofficial_nmae:")
+    edit(real_copy / "instruments/tip-protocol.yaml", "complete: true", "complete: [yes]")
+    law = (real_copy / "model_law/som-model-law.yaml").read_text()
+    edit(real_copy / "model_law/som-model-law.yaml", "      - som-protocol/art-6\n", "      - som-protocol/art-99\n")
+    vps = real_copy / "victim_protection/vps.yaml"
+    edit(vps, "      - id: frontline-training\n", "      - id: written-guidance\n")
+    _, problems = validate(real_copy)
+    files = sorted(p.file for p in problems)
+    assert files == sorted(["countries/npl.yaml", "instruments/tip-protocol.yaml", "model_law/som-model-law.yaml",
+                            "victim_protection/vps.yaml"]), problems
+    lines = {p.file: p.line for p in problems}
+    assert lines["countries/npl.yaml"] == _line_of(real_copy / "countries/npl.yaml", "official_nmae:")
+    assert lines["instruments/tip-protocol.yaml"] == _line_of(real_copy / "instruments/tip-protocol.yaml", "complete: [yes]")
+    assert lines["model_law/som-model-law.yaml"] == _line_of(real_copy / "model_law/som-model-law.yaml", "som-protocol/art-99")
+    assert lines["victim_protection/vps.yaml"] == _line_of(vps, "      - id: written-guidance\n", occurrence=2)
+    assert law  # the smuggling model law file was read before the edit
+
+
+def _line_of(path: Path, needle: str, occurrence: int = 1) -> int:
+    text = path.read_text()
+    index = -1
+    for _ in range(occurrence):
+        index = text.index(needle, index + 1)
+    return text[:index].count("\n") + 1 + (1 if needle.startswith("\n") else 0)
+
+
+def test_cli_exit_codes_and_formats(minimal, tmp_path):
+    command = [sys.executable, "-m", "tiptoolkit.cli", "--root", str(minimal), "validate"]
+    clean = subprocess.run(command, capture_output=True, text=True)
+    assert clean.returncode == 0, clean.stderr
+    edit(minimal / COUNTRY, "  - CHN", "  - ABC")
+    for style, marker in (("text", "data/countries/npl.yaml:"), ("github", "::error file=data/countries/npl.yaml,line="),
+                          ("json", '"file": "countries/npl.yaml"')):
+        result = subprocess.run([*command, "--format", style], capture_output=True, text=True)
+        assert result.returncode == 1
+        assert marker in result.stdout
+        assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_cli_never_prints_a_traceback_on_garbage(minimal):
+    (minimal / "countries/npl.yaml").write_bytes(b"\xff\xfe" + b"\x00garbage: [" * 50)
+    (minimal / "glossary.yaml").write_text("- just\n- a list\n")
+    result = subprocess.run([sys.executable, "-m", "tiptoolkit.cli", "--root", str(minimal), "validate"],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "countries/npl.yaml:1:1: not valid UTF-8" in result.stdout
+    assert "glossary.yaml:1:1: the file must be a mapping" in result.stdout
+
+
+@pytest.mark.parametrize("relative", data_files(DEFAULT_ROOT), ids=lambda p: str(p))
+def test_every_real_file_loads_clean(relative):
+    document, problems = load_document(DEFAULT_ROOT, relative)
+    assert problems == []
+    assert document.model.id == relative.stem
+
+
+def test_real_content_validates_clean(dataset):
+    assert dataset.countries and dataset.instruments
+
+
+def test_schemas_are_fresh(tmp_path):
+    from tiptoolkit.schemas import stale_schemas
+
+    assert stale_schemas(DEFAULT_ROOT / "schemas") == [], "run `tiptoolkit schemas` and commit the result"
+
+
+def test_fixture_schemas_folder_not_needed(minimal):
+    shutil.rmtree(minimal / "schemas", ignore_errors=True)
+    assert messages(minimal) == []

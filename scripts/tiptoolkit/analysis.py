@@ -70,10 +70,12 @@ class RatificationCell:
 
     @property
     def date(self) -> str | None:
-        """The date that made the State a party (deposit), else the signature."""
+        """The date that made the State a party (deposit), or of its signature if it has only signed."""
         if not self.record:
             return None
-        return self.record.deposited or self.record.signed
+        if self.status is TreatyStatus.SIGNATORY:
+            return self.record.signed
+        return self.record.deposited
 
     @property
     def label(self) -> str:
@@ -96,7 +98,7 @@ class RatificationCell:
 def instruments_in_order(ds: Dataset) -> list[Instrument]:
     """UNTOC first, then its Protocols, then regional conventions."""
     rank = {"convention": 0, "protocol": 1, "regional-convention": 2}
-    return sorted(ds.instruments.values(), key=lambda i: (rank[i.kind], i.id))
+    return sorted(ds.instruments.values(), key=lambda i: (rank[i.kind], i.entry_into_force, i.id))
 
 
 def countries_in_order(ds: Dataset) -> list[Country]:
@@ -224,6 +226,10 @@ def implementing(ds: Dataset, article_key: str) -> list[tuple[str, Provision]]:
 
 
 # ---------------------------------------------------------------- plans, agreements, contacts
+
+
+def plans_newest_first(country: Country) -> list[ActionPlan]:
+    return sorted(country.action_plans, key=lambda p: (p.start or p.end or 0, p.end or 0), reverse=True)
 
 
 def current_plan(country: Country) -> ActionPlan | None:

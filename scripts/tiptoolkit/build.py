@@ -27,6 +27,7 @@ from .problems import format_problems
 from .validate import validate
 
 PROJECT = DEFAULT_ROOT.parent
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # the notice about MkDocs 2 is known: mkdocs is pinned below 2
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
 
@@ -89,13 +90,14 @@ def exchange(new: Path, current: Path) -> None:
     shutil.rmtree(old)
 
 
-def mkdocs_build(site_dir: Path, *, offline: bool = False, pdf_manifest: Path | None = None) -> None:
-    """Run MkDocs (strict) into `site_dir`."""
+def mkdocs_build(root: Path, site_dir: Path, *, offline: bool = False, pdf_manifest: Path | None = None) -> None:
+    """Run MkDocs (strict) on the content in `root` into `site_dir`."""
     from mkdocs.commands.build import build as run_mkdocs
     from mkdocs.config import load_config
 
-    saved = {key: os.environ.get(key) for key in ("TIPTOOLKIT_OFFLINE", "TIPTOOLKIT_PDF_MANIFEST")}
+    saved = {key: os.environ.get(key) for key in ("TIPTOOLKIT_OFFLINE", "TIPTOOLKIT_PDF_MANIFEST", "TIPTOOLKIT_DATA_DIR")}
     os.environ["TIPTOOLKIT_OFFLINE"] = "true" if offline else "false"
+    os.environ["TIPTOOLKIT_DATA_DIR"] = str(root)
     if pdf_manifest:
         os.environ["TIPTOOLKIT_PDF_MANIFEST"] = str(pdf_manifest)
     try:
@@ -136,17 +138,21 @@ def build(root: Path = DEFAULT_ROOT, site_dir: Path = Path("site"), *, jobs: int
             staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
             try:
                 manifest = None
+                toolkits = staging / "toolkits"
                 if pdfs:
                     from .pdf.batch import render_all
 
-                    manifest = render_all(dataset, staging / "toolkits", jobs=jobs)
-                mkdocs_build(staging, pdf_manifest=manifest)
+                    # MkDocs empties its output folder first: the PDFs wait beside it until the site is built.
+                    manifest = render_all(dataset, staging / "pending" / "toolkits", jobs=jobs)
+                mkdocs_build(root, staging / "site", pdf_manifest=manifest)
                 with tempfile.TemporaryDirectory(prefix=".offline-", dir=site_dir.parent) as offline:
-                    mkdocs_build(Path(offline), offline=True, pdf_manifest=manifest)
+                    mkdocs_build(root, Path(offline), offline=True, pdf_manifest=manifest)
                     if pdfs:
-                        shutil.copytree(staging / "toolkits", Path(offline) / "toolkits")
-                    zip_folder(Path(offline), staging / "downloads" / "offline-site.zip", "counter-trafficking-toolkit")
-                exchange(staging, site_dir)
+                        shutil.copytree(staging / "pending" / "toolkits", Path(offline) / "toolkits")
+                    zip_folder(Path(offline), staging / "site" / "downloads" / "offline-site.zip", "counter-trafficking-toolkit")
+                if pdfs:
+                    os.rename(staging / "pending" / "toolkits", staging / "site" / "toolkits")
+                exchange(staging / "site", site_dir)
             finally:
                 if staging.exists():
                     shutil.rmtree(staging, ignore_errors=True)

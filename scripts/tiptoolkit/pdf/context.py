@@ -195,6 +195,28 @@ class StepView:
 
 
 @dataclass(frozen=True)
+class SourceView:
+    """A source cited somewhere in the toolkit, with every pinpoint cited in it."""
+
+    title: str
+    issuer: str | None
+    year: int | None
+    url: str | None
+    locators: tuple[str, ...]
+
+
+def merge_sources(sources: list[Source]) -> list[SourceView]:
+    """One entry per document (title, issuer, year, url), its locators merged, in first-seen order."""
+    merged: dict[tuple, list] = {}
+    for source in sources:
+        key = (source.title, source.issuer, source.year, source.url)
+        locators = merged.setdefault(key, [])
+        if source.locator and source.locator not in locators:
+            locators.append(source.locator)
+    return [SourceView(title, issuer, year, url, tuple(locators)) for (title, issuer, year, url), locators in merged.items()]
+
+
+@dataclass(frozen=True)
 class Reviewed:
     what: str
     oldest: date | None
@@ -245,7 +267,7 @@ class Toolkit:
     referral: list[FormSectionView] = field(default_factory=list)
     terms: list[Term] = field(default_factory=list)
     term_names: dict[str, str] = field(default_factory=dict)
-    sources: list[Source] = field(default_factory=list)
+    sources: list[SourceView] = field(default_factory=list)
     reviewed: list[Reviewed] = field(default_factory=list)
 
     @property
@@ -538,7 +560,7 @@ def build_toolkit(ds: Dataset, iso3: str | None, lang: str = "en") -> Toolkit:
         tk.term_names = {t.id: plain(t.term) for t in ds.glossary.terms}
 
     tk.chapters["sources"] = outline.add(1, "sources", "Sources and review dates")
-    tk.sources = analysis.sources(*items)
+    tk.sources = merge_sources(analysis.sources(*items))
     reviewed = []
     if country:
         reviewed.append(Reviewed(f"{country.name}: country facts", analysis.last_reviewed(country),

@@ -145,14 +145,13 @@ def render_html(dataset: Dataset, iso3: str | None, lang: str = "en", paper: Pap
     element, so bare `weasyprint.HTML(string=...)` lays out exactly the same document."""
     _check(lang, paper)
     tk = build_toolkit(dataset, iso3, lang)
-    several = len(dataset.model_laws) > 1
     chapters = {(law.id, ch.id): ch.number for law in dataset.model_laws.values() for ch in law.chapters}
     stylesheet = Markup(_stylesheet_text() + "\n" + _paper_css(paper)) if standalone else None
     return _environment().get_template("toolkit.html.j2").render(
         tk=tk,
         stylesheet=stylesheet,
         ref_label=functools.partial(context.ref_label, dataset),
-        provision_title=lambda row: context.provision_title(row.law, row.provision, several),
+        short_provision_title=lambda row: context.provision_title(row.law, row.provision, several=False),
         chapter_number=lambda item: chapters.get((item.law.id, item.provision.chapter), ""),
     )
 

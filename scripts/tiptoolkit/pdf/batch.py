@@ -1,0 +1,205 @@
+"""Render many toolkits: HTML in this process, layout in worker processes, results in a content-addressed cache.
+
+A PDF's cache key is a hash of everything it shows and everything that shapes it: its
+HTML (which holds all the content it includes), the stylesheets and assets, the
+paper size, the WeasyPrint and toolkit versions and the installed fonts. So a
+rebuild with no change renders nothing, editing one country re-renders only that
+country's PDFs, and editing shared content re-renders every PDF that shows it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+from .. import __version__
+from ..dataset import DEFAULT_ROOT, Dataset
+from ..analysis import countries_in_order
+from .render import ASSETS, html_to_pdf, render_html, write_pdf_atomic
+
+DEFAULT_CACHE = DEFAULT_ROOT.parent / ".cache" / "pdf"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One PDF to produce."""
+
+    name: str  # file stem, e.g. npl-en or toolkit-en
+    iso3: str | None
+    lang: str = "en"
+    paper: str = "a4"
+
+
+@dataclass
+class Result:
+    job: Job
+    key: str
+    pages: int
+    bytes: int
+    rendered: bool  # False when it came from the cache
+    seconds: float
+
+
+def jobs_for(dataset: Dataset, langs: tuple[str, ...] = ("en",)) -> list[Job]:
+    """Every toolkit the build publishes, in a stable order."""
+    jobs = [Job(f"{country.id}-{lang}", country.id, lang) for lang in langs for country in countries_in_order(dataset)]
+    return jobs + [Job(f"toolkit-{lang}", None, lang) for lang in langs]
+
+
+def shard(jobs: list[Job], spec: str | None) -> list[Job]:
+    """The K-th of N deterministic slices (`spec` = "K/N", 1-based); all jobs when `spec` is None."""
+    if not spec:
+        return jobs
+    k, n = (int(part) for part in spec.split("/"))
+    if not 1 <= k <= n:
+        raise ValueError(f"shard {spec!r}: K must be between 1 and N")
+    return [job for index, job in enumerate(sorted(jobs, key=lambda j: j.name)) if index % n == k - 1]
+
+
+@functools.lru_cache(maxsize=1)
+def environment_fingerprint() -> str:
+    """What shapes every PDF besides its HTML: code versions, stylesheets and assets, installed fonts."""
+    digest = hashlib.sha256()
+    digest.update(f"tiptoolkit {__version__}; weasyprint {version('weasyprint')}\n".encode())
+    for path in sorted(ASSETS.rglob("*")):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    try:
+        fonts = subprocess.run(["fc-list", "--format", "%{file} %{fontversion}\n"], capture_output=True, check=True).stdout
+        digest.update(b"\n".join(sorted(fonts.splitlines())))
+    except (OSError, subprocess.CalledProcessError):
+        digest.update(b"no fc-list")
+    return digest.hexdigest()
+
+
+def cache_key(html: str, paper: str) -> str:
+    digest = hashlib.sha256(environment_fingerprint().encode())
+    digest.update(paper.encode() + b"\0" + html.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def count_pages(data: bytes) -> int:
+    import io
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+# ---------------------------------------------------------------- workers
+
+
+def _warm_worker() -> None:
+    """Import WeasyPrint once per worker process."""
+    import weasyprint  # noqa: F401
+
+
+def _layout(html: str, paper: str) -> tuple[bytes, float]:
+    started = time.perf_counter()
+    data = html_to_pdf(html, paper)
+    return data, time.perf_counter() - started
+
+
+def render_all(
+    dataset: Dataset,
+    out_dir: Path | None,
+    *,
+    jobs: int | None = None,
+    cache_dir: Path = DEFAULT_CACHE,
+    shard_spec: str | None = None,
+    langs: tuple[str, ...] = ("en",),
+    report: list[Result] | None = None,
+) -> Path | None:
+    """Render every toolkit into the cache (and into `out_dir` with a manifest.json, unless None).
+
+    Returns the manifest path. `report`, when given, receives one Result per PDF.
+    """
+    selected = shard(jobs_for(dataset, langs), shard_spec)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    planned = []
+    for job in selected:
+        html = render_html(dataset, job.iso3, job.lang, job.paper)
+        planned.append((job, html, cache_key(html, job.paper)))
+    missing = [(job, html, key) for job, html, key in planned if not (cache_dir / f"{key}.pdf").exists()]
+    timings: dict[str, float] = {}
+    if missing:
+        timings = _render_missing(missing, cache_dir, jobs)
+    results = []
+    for job, _html, key in planned:
+        cached = cache_dir / f"{key}.pdf"
+        meta_path = cache_dir / f"{key}.json"
+        meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+        if "pages" not in meta:
+            meta = {"pages": count_pages(cached.read_bytes())}
+            meta_path.write_text(json.dumps(meta))
+        results.append(Result(job, key, meta["pages"], cached.stat().st_size, key in timings, timings.get(key, 0.0)))
+    if report is not None:
+        report.extend(results)
+    if out_dir is None:
+        return None
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest = {}
+    for result in results:
+        target = out_dir / f"{result.job.name}.pdf"
+        shutil.copyfile(cache_dir / f"{result.key}.pdf", target)
+        os.utime(target, (0, 0))
+        manifest[result.job.name] = {"path": f"{out_dir.name}/{target.name}", "bytes": result.bytes, "pages": result.pages}
+    manifest_path = out_dir / "manifest.json"
+    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return manifest_path
+
+
+def _render_missing(missing: list[tuple[Job, str, str]], cache_dir: Path, jobs: int | None) -> dict[str, float]:
+    """Lay out the PDFs not in the cache, largest first, in `jobs` worker processes."""
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(missing)))
+    order = sorted(missing, key=lambda item: len(item[1]), reverse=True)
+    timings: dict[str, float] = {}
+    if workers == 1:
+        for job, html, key in order:
+            data, seconds = _layout(html, job.paper)
+            _store(cache_dir, key, data)
+            timings[key] = seconds
+        return timings
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_warm_worker)
+    try:
+        futures = {executor.submit(_layout, html, job.paper): (job, key) for job, html, key in order}
+        for future, (job, key) in futures.items():
+            try:
+                data, seconds = future.result()
+            except Exception as error:
+                raise RuntimeError(f"rendering the {job.name} toolkit failed: {error}") from error
+            _store(cache_dir, key, data)
+            timings[key] = seconds
+    except BaseException:
+        for process in list(getattr(executor, "_processes", {}).values()):
+            process.terminate()
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    executor.shutdown()
+    return timings
+
+
+def _store(cache_dir: Path, key: str, data: bytes) -> None:
+    write_pdf_atomic(data, cache_dir / f"{key}.pdf")
+    (cache_dir / f"{key}.json").write_text(json.dumps({"pages": count_pages(data)}))
+
+
+def main_shard(dataset: Dataset, shard_spec: str, jobs: int | None, cache_dir: Path) -> int:
+    """Render one CI shard into the cache; print what was done."""
+    report: list[Result] = []
+    render_all(dataset, None, jobs=jobs, cache_dir=cache_dir, shard_spec=shard_spec, report=report)
+    for result in report:
+        state = f"rendered in {result.seconds:.1f} s" if result.rendered else "cached"
+        print(f"{result.job.name}: {result.pages} pages, {result.bytes:,} bytes, {state}", file=sys.stderr)
+    return 0

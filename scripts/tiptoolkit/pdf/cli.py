@@ -1,0 +1,58 @@
+"""`tiptoolkit pdf NPL [--lang en] [-o PATH] [--paper a4|letter]`: validate, then render one toolkit.
+
+Exit codes: 0 written; 1 the content has problems (printed as `tiptoolkit validate`
+prints them); 2 unknown country, language or paper.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from ..problems import format_problems
+
+REGIONAL = "toolkit"
+
+
+def default_output(iso3: str | None, lang: str) -> Path:
+    """`site/toolkits/npl-en.pdf`, or `site/toolkits/toolkit-en.pdf` for the regional edition."""
+    stem = iso3.lower() if iso3 else REGIONAL
+    return Path("site") / "toolkits" / f"{stem}-{lang}.pdf"
+
+
+def render_one(root: Path, country: str, lang: str = "en", output: Path | None = None, paper: str = "a4") -> int:
+    from ..validate import validate
+    from .render import LANGUAGES, PAPERS
+
+    if lang not in LANGUAGES:
+        print(f"no toolkit text in {lang!r} yet: use --lang {' or '.join(LANGUAGES)}", file=sys.stderr)
+        return 2
+    if paper not in PAPERS:
+        print(f"unknown paper {paper!r}: use one of {', '.join(PAPERS)}", file=sys.stderr)
+        return 2
+
+    dataset, problems = validate(root)
+    if problems:
+        print(format_problems(problems, "text", prefix=f"{root.name}/"))
+        files = len({p.file for p in problems})
+        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {files} file{'s' if files != 1 else ''}: "
+              "fix them before rendering a toolkit", file=sys.stderr)
+        return 1
+
+    iso3: str | None = None if country.lower() == REGIONAL else country.upper()
+    if iso3 is not None and iso3.lower() not in dataset.countries:
+        known = ", ".join(sorted(code.upper() for code in dataset.countries)) or "none yet"
+        print(f"unknown country {country!r}: use an ISO3 code in the content ({known}), "
+              f"or `{REGIONAL}` for the regional edition", file=sys.stderr)
+        return 2
+
+    from .render import render_country, write_pdf_atomic
+
+    started = time.perf_counter()
+    data = render_country(dataset, iso3, lang=lang, paper=paper)
+    target = write_pdf_atomic(data, output or default_output(iso3, lang))
+    seconds = time.perf_counter() - started
+    print(target)
+    print(f"{len(data) / 1024:.0f} KB in {seconds:.1f} s", file=sys.stderr)
+    return 0

@@ -1,0 +1,584 @@
+"""The PDF toolkits, read back: structure, forms, metadata, fonts, determinism, safety.
+
+Each PDF is rendered once per module (NPL and the regional edition from the real
+content; a small hostile copy); a second NPL render runs in a subprocess with a
+different hash seed, in parallel, to prove byte-identical output across processes.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+import pypdf
+import pytest
+import yaml
+
+from tiptoolkit import analysis
+from tiptoolkit.dataset import DEFAULT_ROOT, Dataset
+from tiptoolkit.pdf import render as render_module
+from tiptoolkit.pdf.cli import default_output, render_one
+from tiptoolkit.pdf.context import build_toolkit
+from tiptoolkit.pdf.fetcher import ASSETS, MAX_DATA_URL, AssetFetcher, RefusedURL
+from tiptoolkit.pdf.render import render_country, render_html, write_pdf_atomic
+from tiptoolkit.text import inline, markdown_to_html, plain
+from tiptoolkit.validate import validate
+
+COUNTRY = "NPL"
+# The content under test; TIPTOOLKIT_TEST_DATA points the suite at another copy (e.g. while content is being written).
+ROOT = Path(os.environ.get("TIPTOOLKIT_TEST_DATA", DEFAULT_ROOT)).resolve()
+SECOND_RENDER = """
+import sys
+from pathlib import Path
+from tiptoolkit.validate import validate
+from tiptoolkit.pdf.render import render_country
+dataset, problems = validate(Path(sys.argv[1]))
+assert not problems, problems
+sys.stdout.buffer.write(render_country(dataset, sys.argv[2]))
+"""
+
+
+# ---------------------------------------------------------------- helpers
+
+
+class Capture(logging.Handler):
+    """Collects records of the `weasyprint` and `tiptoolkit.pdf` loggers."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def __enter__(self) -> Capture:
+        for name in ("weasyprint", "tiptoolkit.pdf"):
+            logger = logging.getLogger(name)
+            logger.addHandler(self)
+            self._levels = getattr(self, "_levels", {}) | {name: logger.level}
+            logger.setLevel(logging.DEBUG)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for name, level in self._levels.items():
+            logging.getLogger(name).removeHandler(self)
+            logging.getLogger(name).setLevel(level)
+
+    def warnings(self) -> list[str]:
+        return [f"{r.name}: {r.getMessage()}" for r in self.records if r.levelno >= logging.WARNING]
+
+
+@dataclass
+class Rendered:
+    data: bytes
+    html: str
+    logs: list[str]
+    pdf: pikepdf.Pdf = field(init=False)
+    reader: pypdf.PdfReader = field(init=False)
+    _text: dict[int, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.pdf = pikepdf.open(io.BytesIO(self.data))
+        self.reader = pypdf.PdfReader(io.BytesIO(self.data))
+        self.page_index = {page.objgen: index for index, page in enumerate(self.pdf.pages)}
+
+    def text(self, index: int) -> str:
+        if index not in self._text:
+            self._text[index] = normal(self.reader.pages[index].extract_text())
+        return self._text[index]
+
+    def all_text(self) -> str:
+        return "\n".join(self.text(index) for index in range(len(self.reader.pages)))
+
+    def dest_page(self, dest: object) -> int:
+        """Page index of an explicit destination array or a named destination."""
+        if isinstance(dest, pikepdf.Array):
+            return self.page_index[dest[0].objgen]
+        names = pikepdf.NameTree(self.pdf.Root.Names.Dests)
+        return self.dest_page(names[str(dest)])
+
+    def outline(self) -> list[tuple[int, str, int]]:
+        """(level, title, page index) of every bookmark, depth first."""
+        found = []
+
+        def walk(item: pikepdf.Dictionary, level: int) -> None:
+            while item is not None:
+                found.append((level, normal(str(item.Title)), self.dest_page(item.Dest)))
+                if "/First" in item:
+                    walk(item.First, level + 1)
+                item = item.get("/Next")
+
+        walk(self.pdf.Root.Outlines.First, 1)
+        return found
+
+    def fields(self) -> dict[str, dict]:
+        return self.reader.get_fields() or {}
+
+
+def normal(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def render(dataset: Dataset, iso3: str | None) -> Rendered:
+    with Capture() as capture:
+        html = render_html(dataset, iso3)
+        data = render_country(dataset, iso3)
+    return Rendered(data, html, capture.warnings())
+
+
+def toc_entries(doc: Rendered) -> list[tuple[str, int, int]]:
+    """(label, printed page number, destination page index) of every link in the table of contents."""
+    first_chapter = doc.outline()[0][2]
+    entries: dict[str, dict] = {}
+    for index in range(1, first_chapter):
+        page = doc.reader.pages[index]
+        chunks: list[tuple[float, float, str]] = []
+
+        def visit(text, cm, tm, font, size, chunks=chunks):
+            if text.strip():
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                chunks.append((x, y, text))
+
+        page.extract_text(visitor_text=visit)
+        for annot in doc.pdf.pages[index].get("/Annots", []):
+            if annot.get("/Subtype") != "/Link" or "/Dest" not in annot:
+                continue
+            name = str(annot.Dest)
+            x0, y0, x1, y1 = (float(v) for v in annot.Rect)
+            entry = entries.setdefault(name, {"order": len(entries), "rects": [], "page": index})
+            entry["rects"].append((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
+        for entry in entries.values():
+            if entry["page"] != index or "chunks" in entry:
+                continue
+            inside = [
+                (x, y, t) for x, y, t in chunks
+                if any(a - 1 <= x <= c + 1 and b - 3 <= y <= d + 1 for a, b, c, d in entry["rects"])
+            ]
+            entry["chunks"] = sorted(inside, key=lambda c: (-round(c[1]), c[0]))
+    result = []
+    for name, entry in sorted(entries.items(), key=lambda item: item[1]["order"]):
+        words = [t for _x, _y, t in entry["chunks"] if t.strip(" .")]
+        number = words[-1].strip(" .")
+        label = normal("".join(words[:-1]))
+        assert number.isdigit(), f"no page number after TOC entry {label!r}: {words}"
+        result.append((label, int(number), doc.dest_page(pikepdf.String(name))))
+    return result
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    dataset, problems = validate(ROOT)
+    if problems:
+        pytest.fail("the content does not validate yet:\n" + "\n".join(map(str, problems[:20])))
+    return dataset
+
+
+@pytest.fixture(scope="module")
+def second_npl():
+    """A second render of NPL in another process (another hash seed), started before the first one."""
+    env = {**os.environ, "PYTHONHASHSEED": "4242"}
+    process = subprocess.Popen(
+        [sys.executable, "-c", SECOND_RENDER, str(ROOT), COUNTRY],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )
+    yield process
+    if process.poll() is None:
+        process.kill()
+        process.communicate()
+
+
+@pytest.fixture(scope="module")
+def npl(dataset: Dataset, second_npl) -> Rendered:
+    return render(dataset, COUNTRY)
+
+
+@pytest.fixture(scope="module")
+def regional(dataset: Dataset) -> Rendered:
+    return render(dataset, None)
+
+
+# ---------------------------------------------------------------- structure
+
+
+@pytest.mark.parametrize("which", ["npl", "regional"])
+def test_renders_without_weasyprint_warnings(which: str, request: pytest.FixtureRequest) -> None:
+    doc: Rendered = request.getfixturevalue(which)
+    assert doc.data.startswith(b"%PDF-1.7")
+    assert doc.logs == []
+
+
+@pytest.mark.parametrize("which", ["npl", "regional"])
+def test_toc_page_numbers_are_where_sections_start(which: str, request: pytest.FixtureRequest) -> None:
+    doc: Rendered = request.getfixturevalue(which)
+    entries = toc_entries(doc)
+    assert entries, "the table of contents has no links"
+    for label, printed, dest in entries:
+        assert printed == dest + 1, f"TOC says {label!r} is on page {printed}, its link goes to page {dest + 1}"
+    # The chapters really start on those pages.
+    for level, title, page in doc.outline():
+        if level == 1:
+            assert title in doc.text(page), f"{title!r} not found on page {page + 1}"
+
+
+@pytest.mark.parametrize("which", ["npl", "regional"])
+def test_outline_mirrors_the_toc(which: str, request: pytest.FixtureRequest, dataset: Dataset) -> None:
+    doc: Rendered = request.getfixturevalue(which)
+    outline = doc.outline()
+    toc = toc_entries(doc)
+    assert [(title, page) for _level, title, page in outline] == [(label, dest) for label, _printed, dest in toc]
+    expected = build_toolkit(dataset, COUNTRY if which == "npl" else None).outline.entries
+    assert [(level, title) for level, title, _page in outline] == [(h.level, normal(h.label)) for h in expected]
+
+
+def test_country_edition_sections_in_order(npl: Rendered) -> None:
+    chapters = [title for level, title, _page in npl.outline() if level == 1]
+    assert [re.sub(r"^\d+ ", "", t) for t in chapters] == [
+        "Nepal at a glance", "Ratifications", "Gap analysis", "Model provisions to close the gaps",
+        "National action plan", "Victim protection checklist", "Cross-border cooperation", "Glossary",
+        "Sources and review dates",
+    ]
+
+
+def test_regional_edition_has_no_country_tailoring(regional: Rendered, dataset: Dataset) -> None:
+    chapters = [re.sub(r"^\d+ ", "", title) for level, title, _page in regional.outline() if level == 1]
+    assert "Gap analysis" not in chapters and "Ratifications across the region" in chapters
+    provisions = [title for level, title, _page in regional.outline() if level == 3]
+    assert len(provisions) == len(dataset.provisions)
+    nap = {name: f for name, f in regional.fields().items() if name.startswith("nap.")}
+    assert nap and all(not f.get("/V") for f in nap.values())
+
+
+def test_every_gap_and_unassessed_provision_is_shown(npl: Rendered, dataset: Dataset) -> None:
+    country = dataset.countries[COUNTRY.lower()]
+    bookmarks = {title: page for level, title, page in npl.outline() if level == 3}
+    wanted = analysis.gaps(dataset, country) + analysis.to_assess(dataset, country)
+    assert len(bookmarks) == len(wanted)
+    for row in wanted:
+        title = normal(row.provision.title)
+        matches = [page for label, page in bookmarks.items() if label.endswith(f"art. {row.provision.number}: {title}")]
+        assert matches, f"no section for {row.key}"
+        assert title in npl.text(matches[0])
+
+
+def test_running_header_and_page_x_of_y(npl: Rendered) -> None:
+    total = len(npl.reader.pages)
+    for index in (1, total // 2, total - 1):
+        text = npl.text(index)
+        assert f"Page {index + 1} of {total}" in text
+        assert "Nepal" in text
+
+
+def test_links_internal_and_external(npl: Rendered) -> None:
+    internal = external = 0
+    for page in npl.pdf.pages:
+        for annot in page.get("/Annots", []):
+            if annot.get("/Subtype") != "/Link":
+                continue
+            if "/Dest" in annot:
+                npl.dest_page(annot.Dest)  # resolves
+                internal += 1
+            else:
+                uri = str(annot.A.URI)
+                assert re.match(r"^(https?://|mailto:)", uri), uri
+                external += 1
+    assert internal > 10 and external > 0
+
+
+# ---------------------------------------------------------------- forms
+
+
+def expected_fields(dataset: Dataset) -> dict[str, str]:
+    """Field name -> PDF field type (/Tx text, /Btn checkbox, /Ch choice)."""
+    expected = {f"nap.{name}": "/Tx" for name in ("coordination.body", "coordination.lead", "plan.title", "plan.period")}
+    for key in dataset.activities:
+        base = "nap." + key.removeprefix("nap/").replace("/", ".")
+        expected |= {f"{base}.{part}": "/Tx" for part in ("lead", "partners", "timeline", "budget")}
+        expected[f"{base}.status"] = "/Ch"
+    for standard in dataset.victim_protection.standards:
+        expected |= {f"vps.{standard.id}.{item.id}": "/Btn" for item in standard.checklist}
+        expected[f"vps.{standard.id}.notes"] = "/Tx"
+    types = {"checkbox": "/Btn", "choice": "/Ch"}
+    for section in dataset.cooperation.referral_form.sections:
+        expected |= {f"referral.{f.id}": types.get(f.type, "/Tx") for f in section.fields}
+    return expected
+
+
+def test_form_fields_have_stable_names_and_types(npl: Rendered, dataset: Dataset) -> None:
+    fields = npl.fields()
+    for name, kind in expected_fields(dataset).items():
+        assert name in fields, f"missing form field {name}"
+        assert fields[name].get("/FT") == kind, f"{name} is {fields[name].get('/FT')}, not {kind}"
+    assert not [name for name in fields if name.startswith("unknown-")], "a form field has no name"
+    country = dataset.countries[COUNTRY.lower()]
+    if country.coordination_body:
+        assert fields["nap.coordination.body"].get("/V") == country.coordination_body.name
+
+
+def test_form_fields_can_be_filled_and_read_back(npl: Rendered, dataset: Dataset) -> None:
+    activity = next(iter(dataset.activities)).removeprefix("nap/").replace("/", ".")
+    standard = dataset.victim_protection.standards[0]
+    text_field = next(f for s in dataset.cooperation.referral_form.sections for f in s.fields if f.type == "text")
+    values = {
+        f"nap.{activity}.lead": "Ministry of Home Affairs",
+        f"nap.{activity}.budget": "NPR 1,200,000 (national budget)",
+        f"vps.{standard.id}.{standard.checklist[0].id}": "/on",
+        f"referral.{text_field.id}": "Case 2026/17",
+    }
+    writer = pypdf.PdfWriter(clone_from=npl.reader)
+    for page in writer.pages:
+        writer.update_page_form_field_values(page, values, auto_regenerate=False)
+    out = io.BytesIO()
+    writer.write(out)
+    filled = pypdf.PdfReader(io.BytesIO(out.getvalue())).get_fields()
+    for name, value in values.items():
+        assert filled[name].get("/V") == value, name
+
+
+# ---------------------------------------------------------------- metadata, fonts, accessibility
+
+
+def test_metadata(npl: Rendered, dataset: Dataset) -> None:
+    info = npl.reader.metadata
+    assert info.title == "Counter-Trafficking Toolkit: Nepal"
+    assert info.author == "Counter-Trafficking Toolkit project"
+    assert "Nepal" in info.subject
+    assert "Nepal" in info["/Keywords"] and "trafficking in persons" in info["/Keywords"]
+    assert str(npl.pdf.Root.Lang) == "en"
+    edition = analysis.newest_reviewed(dataset.countries["npl"]).strftime("%Y%m%d")
+    assert info["/CreationDate"].startswith(f"D:{edition[:4]}")  # from the content, never the clock
+    assert info["/CreationDate"] == info["/ModDate"]
+
+
+def test_tagged_pdf_ua(npl: Rendered) -> None:
+    root = npl.pdf.Root
+    assert "/StructTreeRoot" in root and root.MarkInfo.Marked
+    xmp = bytes(root.Metadata.read_bytes())
+    assert b"pdfuaid" in xmp and b"part" in xmp
+
+
+def test_fonts_embedded_and_subset(npl: Rendered) -> None:
+    fonts = {}
+    for page in npl.pdf.pages:
+        for font in page.Resources.get("/Font", {}).values():
+            fonts[str(font.BaseFont)] = font
+    assert fonts
+    for name, font in fonts.items():
+        assert re.match(r"^/[A-Z]{6}\+", name), f"{name} is not a subset"
+        descriptor = font.DescendantFonts[0].FontDescriptor if "/DescendantFonts" in font else font.FontDescriptor
+        assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), f"{name} not embedded"
+    assert any("Noto" in name for name in fonts)
+
+
+def test_no_attachments_and_no_images(npl: Rendered) -> None:
+    assert "/EmbeddedFiles" not in npl.pdf.Root.get("/Names", {})
+    for obj in npl.pdf.objects:
+        if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
+            assert obj.get("/Type") not in ("/EmbeddedFile", "/Filespec")
+            assert obj.get("/Subtype") not in ("/FileAttachment", "/Image")
+
+
+def test_byte_identical_across_processes(npl: Rendered, second_npl: subprocess.Popen) -> None:
+    out, err = second_npl.communicate(timeout=600)
+    assert second_npl.returncode == 0, err.decode()
+    assert out == npl.data
+
+
+def test_letter_paper_and_html_standalone(dataset: Dataset) -> None:
+    html = render_html(dataset, COUNTRY, paper="letter", standalone=True)
+    assert "size: letter" in html and html.startswith("<!DOCTYPE html>")
+    assert render_html(dataset, COUNTRY) == render_html(dataset, COUNTRY)
+
+
+# ---------------------------------------------------------------- hostile content
+
+
+HOSTILE = (
+    '<link rel=attachment href="file:///etc/passwd"> <img src="file:///etc/passwd"> '
+    "[x](file:///etc/passwd) ![pic](file:///etc/passwd) "
+    '<p style="background: url(file:///etc/passwd)">styled</p> '
+    '<a rel="attachment" href="file:///etc/passwd">att</a> <script>alert(1)</script> '
+    "{{ config }} {% include 'toolkit.html.j2' %} [y](../../etc/passwd) [z](javascript:alert(1))"
+)
+
+
+def _edit(path: Path, change) -> None:
+    first, rest = path.read_text(encoding="utf-8").split("\n", 1)
+    data = yaml.safe_load(rest)
+    change(data)
+    path.write_text(first + "\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory, dataset: Dataset) -> tuple[Rendered, Rendered]:
+    root = tmp_path_factory.mktemp("hostile") / "toolkit_data"
+    shutil.copytree(ROOT, root)
+
+    def glossary(data):
+        data["terms"].append({"id": "zz-hostile", "term": '<img src="file:///etc/passwd"> hostile term',
+                              "definition": HOSTILE})
+
+    def country(data):
+        data["summary"] = HOSTILE
+        for contact in data.get("contacts") or []:
+            contact["role"] = HOSTILE
+
+    def cooperation(data):
+        data["referral_form"]["sections"][0]["fields"][0]["help"] = HOSTILE
+
+    _edit(root / "glossary.yaml", glossary)
+    _edit(root / "countries" / f"{COUNTRY.lower()}.yaml", country)
+    _edit(root / "cooperation" / "cooperation.yaml", cooperation)
+    mutated, problems = validate(root)
+    assert not problems, problems
+    # Keep the render small: the hostile strings are not in the model laws or the action plan.
+    mutated.model_laws, mutated.action_plan = {}, None
+    first, second = render(mutated, COUNTRY), render(mutated, COUNTRY)
+    return first, second
+
+
+def test_hostile_content_is_inert(hostile: tuple[Rendered, Rendered]) -> None:
+    doc, _ = hostile
+    assert doc.logs == []  # nothing was even fetched, so nothing was refused
+    tags = re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)\b([^<>]*)>", doc.html)
+    assert not {name.lower() for name, _ in tags} & {"img", "link", "script", "style", "object", "embed", "iframe", "svg"}
+    for name, attributes in tags:
+        assert "style=" not in attributes and "attachment" not in attributes, (name, attributes)
+        for url in re.findall(r'\b(?:href|src)="([^"]*)"', attributes):
+            assert re.match(r"^(https?://|mailto:|#)", url), (name, url)
+    assert "{{ config }}" in doc.all_text()
+    assert '<img src="file:///etc/passwd"> hostile term' in doc.all_text()
+    assert "alert(1)" in doc.all_text()  # shown as text, not run
+
+
+def test_hostile_content_embeds_nothing(hostile: tuple[Rendered, Rendered]) -> None:
+    doc, _ = hostile
+    assert "/EmbeddedFiles" not in doc.pdf.Root.get("/Names", {})
+    for obj in doc.pdf.objects:
+        if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
+            assert obj.get("/Type") not in ("/EmbeddedFile", "/Filespec")
+            assert obj.get("/Subtype") not in ("/FileAttachment", "/Image")
+            uri = obj.get("/URI")
+            assert uri is None or re.match(r"^(https?://|mailto:)", str(uri)), uri
+    passwd = Path("/etc/passwd")
+    if passwd.exists():
+        first_line = passwd.read_text().splitlines()[0]
+        assert first_line.encode() not in doc.data and first_line not in doc.all_text()
+
+
+def test_same_process_renders_are_identical(hostile: tuple[Rendered, Rendered]) -> None:
+    first, second = hostile
+    assert first.data == second.data
+
+
+# ---------------------------------------------------------------- safe text
+
+
+@pytest.mark.parametrize(
+    ("markdown", "html"),
+    [
+        ("*a* **b** `c`", "<p><em>a</em> <strong>b</strong> <code>c</code></p>"),
+        ("[ok](https://example.org/a?b=1)", '<p><a href="https://example.org/a?b=1">ok</a></p>'),
+        ("[mail](mailto:x@example.org) [frag](#term-x)", '<p><a href="mailto:x@example.org">mail</a> <a href="#term-x">frag</a></p>'),
+        ("[bad](file:///etc/passwd)", "<p><a>bad</a></p>"),
+        ("[rel](../etc/passwd) [js](javascript:alert(1))", "<p><a>rel</a> <a>js</a></p>"),
+        ("![i](https://example.org/i.png)", "<p></p>"),
+        ('<img src="x">', '<p>&lt;img src="x"&gt;</p>'),
+        ("<b onclick=x>b</b>", "<p>&lt;b onclick=x&gt;b&lt;/b&gt;</p>"),
+        ("# Heading", "Heading"),
+        ("- a\n- b", "<ul>\n<li>a</li>\n<li>b</li>\n</ul>"),
+        ("{{ config }}", "<p>{{ config }}</p>"),
+    ],
+)
+def test_markdown_to_html_is_sanitised(markdown: str, html: str) -> None:
+    assert str(markdown_to_html(markdown)) == html
+
+
+def test_inline_and_plain() -> None:
+    assert str(inline("a\n\nb *c*")) == "a<br>b <em>c</em>"
+    assert plain("*a* [b](https://x.org) <img>") == "a b <img>"
+    assert str(markdown_to_html("")) == "" and str(inline(None)) == ""
+
+
+# ---------------------------------------------------------------- fetcher
+
+
+def test_fetcher_serves_assets_only(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    fetcher = AssetFetcher()
+    response = fetcher.fetch((ASSETS / "toolkit.css").as_uri())
+    assert response.content_type == "text/css" and b"@page" in response.read()
+    assert fetcher.fetch("data:text/plain,hello").read() == b"hello"
+    outside = tmp_path / "secret.txt"
+    outside.write_text("secret")
+    link = tmp_path / "assets" / "link.css"
+    link.parent.mkdir()
+    link.symlink_to(outside)
+    refused = [
+        "file:///etc/passwd",
+        outside.as_uri(),
+        (ASSETS / ".." / "render.py").as_uri(),
+        "https://example.org/font.woff2",
+        "http://127.0.0.1/",
+        "ftp://example.org/x",
+        "data:text/plain," + "a" * (MAX_DATA_URL + 1),
+    ]
+    with caplog.at_level(logging.WARNING, logger="tiptoolkit.pdf"):
+        for url in refused:
+            with pytest.raises(RefusedURL):
+                fetcher.fetch(url)
+        with pytest.raises(RefusedURL):
+            AssetFetcher(tmp_path / "assets").fetch(link.as_uri())
+    assert len([r for r in caplog.records if r.name == "tiptoolkit.pdf"]) == len(refused) + 1
+
+
+# ---------------------------------------------------------------- files and CLI
+
+
+def test_write_pdf_atomic(tmp_path: Path) -> None:
+    target = tmp_path / "toolkits" / "npl-en.pdf"
+    write_pdf_atomic(b"%PDF-1 first", target)
+    write_pdf_atomic(b"%PDF-1 second", target)
+    assert target.read_bytes() == b"%PDF-1 second"
+    assert [p.name for p in target.parent.iterdir()] == ["npl-en.pdf"]
+
+
+def test_cli_default_output() -> None:
+    assert default_output("NPL", "en") == Path("site/toolkits/npl-en.pdf")
+    assert default_output(None, "en") == Path("site/toolkits/toolkit-en.pdf")
+
+
+def test_cli_unknown_country_and_language(dataset: Dataset, capsys: pytest.CaptureFixture) -> None:
+    assert render_one(ROOT, "XYZ", "en", None, "a4") == 2
+    assert "unknown country 'XYZ'" in capsys.readouterr().err
+    assert render_one(ROOT, "NPL", "xx", None, "a4") == 2
+    assert render_one(ROOT, "NPL", "en", None, "a3") == 2
+
+
+def test_cli_refuses_invalid_content(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    root = tmp_path / "toolkit_data"
+    shutil.copytree(ROOT, root)
+    (root / "glossary.yaml").write_text("# yaml-language-server: $schema=./schemas/glossary.schema.json\nid: [\n")
+    output = tmp_path / "out.pdf"
+    assert render_one(root, "NPL", "en", output, "a4") == 1
+    printed = capsys.readouterr()
+    assert re.search(r"toolkit_data/glossary\.yaml:\d+:\d+: ", printed.out)
+    assert not output.exists()
+
+
+def test_render_is_cheap_to_repeat() -> None:
+    # Environment, stylesheets and font configuration are built once per process.
+    assert render_module._environment() is render_module._environment()
+    assert render_module._font_config() is render_module._font_config()
+    assert render_module._stylesheets("a4") is render_module._stylesheets("a4")

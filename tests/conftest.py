@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -51,3 +52,13 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory, dataset) -> Path:
+    reuse = os.environ.get("TIPTOOLKIT_TEST_SITE")  # a site built earlier, to iterate on these tests quickly
+    if reuse:
+        return Path(reuse)
+    from .site_fixtures import build_site
+
+    return build_site(DEFAULT_ROOT, tmp_path_factory.mktemp("built") / "site")

@@ -1,0 +1,103 @@
+"""The built site in a real headless Chromium (Debian's, driven by Playwright; no browser is downloaded)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .site_fixtures import serve
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LAUNCH_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is missing: run `make test`, which installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(site: Path):
+    with serve(site) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser, base_url):
+    """A fresh page that records console errors and every request leaving the site's origin."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    tab = context.new_page()
+    tab.console_errors = []
+    tab.foreign_requests = []
+    tab.on("console", lambda message: tab.console_errors.append(message.text) if message.type == "error" else None)
+    tab.on("pageerror", lambda error: tab.console_errors.append(str(error)))
+    tab.on("request", lambda request: tab.foreign_requests.append(request.url)
+           if not request.url.startswith(base_url) and not request.url.startswith("data:") else None)
+    yield tab
+    assert tab.console_errors == []
+    assert tab.foreign_requests == []
+    context.close()
+
+
+def search(page, base_url: str, query: str) -> list[str]:
+    page.goto(base_url)
+    page.locator("input[data-md-component=search-query]").click()
+    page.keyboard.type(query, delay=20)
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    return page.eval_on_selector_all(".md-search-result__item a", "links => links.map(a => a.href)")
+
+
+def test_search_finds_the_non_punishment_standard(page, base_url):
+    links = search(page, base_url, "non-punishment")
+    assert any("victim-protection/non-punishment/" in link for link in links), links
+
+
+def test_search_finds_a_country_by_name(page, base_url):
+    links = search(page, base_url, "Bhutan")
+    assert any("/countries/btn/" in link for link in links), links
+
+
+def test_download_button_fetches_the_pdf(page, base_url):
+    page.goto(base_url + "countries/npl/")
+    button = page.locator("a.tk-download__button")
+    assert "Download the Nepal toolkit" in button.inner_text()
+    with page.expect_download() as download:
+        button.click()
+    path = download.value.path()
+    assert Path(path).read_bytes()[:5] == b"%PDF-"
+
+
+def test_download_is_reachable_by_keyboard(page, base_url):
+    page.goto(base_url + "countries/npl/")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('tk-download__button')"):
+            break
+    else:
+        pytest.fail("the download button was not reached with the Tab key")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_country_page_renders_at_desktop_and_phone_width(page, base_url, width, tmp_path):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(base_url + "countries/bgd/")
+    assert page.locator("svg.tk-chart").count() == 1
+    assert page.title().startswith("Bangladesh")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"the page scrolls sideways by {overflow}px at {width}px"
+    page.screenshot(path=str(tmp_path / f"bgd-{width}.png"), full_page=False)

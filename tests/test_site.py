@@ -1,0 +1,136 @@
+"""The built site, read back as HTML: pages, anchors, provenance, open data, offline copy, safety."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tiptoolkit.dataset import DEFAULT_ROOT
+
+
+pytestmark = pytest.mark.slow
+
+
+def html(site: Path, page: str) -> str:
+    return (site / page / "index.html").read_text(encoding="utf-8") if not page.endswith(".html") else (site / page).read_text()
+
+
+def all_pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if "assets" not in p.parts)
+
+
+def test_no_generated_markdown_is_committed():
+    docs = DEFAULT_ROOT.parent / "docs"
+    assert not (docs / "countries").exists() and not (docs / "instruments").exists()
+
+
+def test_every_country_has_a_page_with_its_pdf(site, dataset):
+    for iso3, country in dataset.countries.items():
+        page = html(site, f"countries/{iso3}")
+        assert re.search(rf"<h1 id=\"[a-z-]+\">{re.escape(country.name)}<a class=\"headerlink\"", page), iso3
+        match = re.search(rf'href="([^"]*toolkits/{iso3}-en\.pdf)" download>Download the [^<]+ toolkit \(PDF, ([\d.]+ [KM]B), (\d+) pages\)', page)
+        assert match, f"no download button on {iso3}"
+        pdf = (site / f"countries/{iso3}" / match.group(1)).resolve()
+        assert pdf.read_bytes()[:5] == b"%PDF-"
+        for section in ("position", "ratifications", "coverage", "gaps", "laws", "action-plan", "cooperation", "contacts", "sources"):
+            assert f'id="{section}"' in page, (iso3, section)
+
+
+def test_articles_have_stable_anchors_and_implementing_provisions(site, dataset):
+    page = html(site, "instruments/tip-protocol")
+    for number in range(1, 21):
+        assert f'id="art-{number}"' in page
+    art5 = page[page.index('id="art-5"'):page.index('id="art-6"')]
+    assert "Implemented by:" in art5 and "model-law/tip-model-law/" in art5
+
+
+def test_model_law_chapters_hold_their_provisions(site, dataset):
+    for key, provision in dataset.provisions.items():
+        law = dataset.provision_law[key]
+        page = html(site, f"model-law/{law.id}/{provision.chapter}")
+        assert f'id="{provision.id}"' in page, key
+
+
+def test_every_page_shows_review_date_and_sources(site):
+    for page in all_pages(site):
+        text = page.read_text(encoding="utf-8")
+        if page.name == "404.html" or "tk-reviewed" not in text and page.parent.name in ("data",):
+            continue
+        assert "Content last reviewed" in text, page
+    for page in ("countries/npl", "instruments/tip-protocol", "victim-protection/non-punishment", "glossary", "cooperation"):
+        assert 'id="sources"' in html(site, page), page
+
+
+def test_edit_links_open_the_yaml_file(site):
+    assert "/edit/main/toolkit_data/countries/npl.yaml" in html(site, "countries/npl")
+    assert "/edit/main/toolkit_data/victim_protection/vps.yaml" in html(site, "victim-protection/shelter")
+    assert "/edit/main/docs/about.md" in html(site, "about")
+
+
+def test_abbreviations_expand_on_hover(site):
+    page = html(site, "countries/bgd")
+    assert '<abbr title="United Nations Convention against Transnational Organized Crime">UNTOC</abbr>' in page
+
+
+def test_charts_are_inline_svg_with_title_description_and_table(site):
+    page = html(site, "compare/coverage")
+    assert re.search(r'<svg class="tk-chart"[^>]*role="img"[^>]*aria-labelledby="coverage-heatmap-title coverage-heatmap-desc"', page)
+    assert "<title id=\"coverage-heatmap-title\">" in page and 'id="table"' in page
+    assert '<svg class="tk-chart"' in html(site, "countries/npl")
+
+
+def test_open_data(site, dataset):
+    everything = json.loads((site / "data/toolkit.json").read_text())
+    assert {c["id"] for c in everything["countries"]} == set(dataset.countries)
+    for iso3 in dataset.countries:
+        assert json.loads((site / f"data/countries/{iso3}.json").read_text())["id"] == iso3
+    rows = list(csv.DictReader((site / "data/ratifications.csv").read_text().splitlines()))
+    assert len(rows) == len(dataset.countries) * len(dataset.instruments)
+    assert (site / "data/schemas/country.schema.json").exists()
+    page = html(site, "open-data")
+    assert "data/toolkit.json" in page and "ratifications.csv" in page and "coverage.csv" in page
+
+
+def test_search_index_holds_countries_articles_and_standards(site):
+    index = json.loads((site / "search/search_index.json").read_text())
+    locations = {doc["location"] for doc in index["docs"]}
+    assert "countries/npl/" in locations
+    assert "victim-protection/non-punishment/" in locations
+    assert any(loc.startswith("instruments/tip-protocol/#art-6") for loc in locations)
+
+
+def test_no_third_party_requests_in_the_html(site):
+    for page in all_pages(site):
+        text = page.read_text(encoding="utf-8")
+        for tag, attribute in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src")):
+            for element in re.findall(rf"<{tag}\b[^>]*>", text):
+                if 'rel="canonical"' in element or 'rel="alternate"' in element:
+                    continue  # names the public address; nothing is fetched
+                url = (re.findall(rf'\b{attribute}="([^"]+)"', element) or [""])[0]
+                assert not re.match(r"(https?:)?//", url), f"{page}: {tag} {url}"
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
+
+
+def test_offline_copy_browses_from_files(site):
+    with zipfile.ZipFile(site / "downloads/offline-site.zip") as archive:
+        names = set(archive.namelist())
+        top = "counter-trafficking-toolkit/"
+        assert top + "index.html" in names and top + "countries/npl.html" in names
+        assert top + "toolkits/npl-en.pdf" in names
+        assert any(name.startswith(top + "search/") and name.endswith(".js") for name in names)
+        page = archive.read(top + "countries/npl.html").decode()
+        assert 'href="../toolkits/npl-en.pdf"' in page
+
+
+def test_no_script_or_handler_from_content(site):
+    for page in all_pages(site):
+        text = page.read_text(encoding="utf-8")
+        for script in re.findall(r"<script\b[^>]*>", text):
+            assert 'src="' in script and ("assets/javascripts/" in script or "search" in script) or "application/json" in script or script == "<script>", (page, script)
+        assert not re.search(r"<[a-z]+[^>]*\son[a-z]+\s*=", text.replace("onclick=\"return false\"", "")), page

@@ -205,7 +205,7 @@ def load_document(root: Path, relative: Path) -> tuple[Document | None, list[Pro
     try:
         model = cls.model_validate(data)
     except ValidationError as error:
-        return None, [_problem_from_error(display, positions, cls, item) for item in error.errors()]
+        return None, _problems_from_errors(display, positions, cls, error.errors())
     _attach_positions(model, display, ())
     text = (root / relative).read_text(encoding="utf-8-sig")
     return Document(relative, model, positions, text), []
@@ -232,6 +232,26 @@ def format_loc(loc: Loc) -> str:
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+def _problems_from_errors(file: str, positions: Positions, cls: type[Model], errors: list[dict[str, Any]]) -> list[Problem]:
+    """One problem per error, except that a misspelt key is reported once, not also as a missing field."""
+    problems = [_problem_from_error(file, positions, cls, error) for error in errors]
+    misspelt = {
+        (problem.field.rpartition(".")[0] if "." in problem.field else "", problem.message.split("did you mean ")[1].strip("'?"))
+        for problem in problems
+        if "did you mean" in problem.message
+    }
+    return [
+        problem
+        for problem in problems
+        if not (problem.message.startswith("required field") and _split_field(problem.field) in misspelt)
+    ]
+
+
+def _split_field(field: str) -> tuple[str, str]:
+    parent, _, name = field.rpartition(".")
+    return parent, name
 
 
 def _problem_from_error(file: str, positions: Positions, cls: type[Model], error: dict[str, Any]) -> Problem:

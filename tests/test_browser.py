@@ -101,3 +101,14 @@ def test_country_page_renders_at_desktop_and_phone_width(page, base_url, width, 
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"the page scrolls sideways by {overflow}px at {width}px"
     page.screenshot(path=str(tmp_path / f"bgd-{width}.png"), full_page=False)
+
+
+@pytest.mark.parametrize(("path", "budget_kb"), [("", 600), ("countries/npl/", 900)])
+def test_page_weight_stays_light(page, base_url, path, budget_kb):
+    """Everything the page loads (uncompressed; a server's gzip roughly quarters the text): a budget for slow links."""
+    sizes: dict[str, int] = {}
+    page.on("response", lambda response: sizes.__setitem__(response.url, len(response.body())) if response.ok else None)
+    page.goto(base_url + path, wait_until="networkidle")
+    total_kb = sum(sizes.values()) / 1024
+    print(f"\n{path or 'home'}: {len(sizes)} requests, {total_kb:.0f} KB uncompressed")
+    assert total_kb <= budget_kb, sorted(sizes.items(), key=lambda item: -item[1])[:5]

@@ -443,8 +443,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory, dataset: Dataset) -> tuple
     _edit(root / "cooperation" / "cooperation.yaml", cooperation)
     mutated, problems = validate(root)
     assert not problems, problems
-    # Keep the render small: the hostile strings are not in the model laws or the action plan.
-    mutated.model_laws, mutated.action_plan = {}, None
+    # Keep the render small: the hostile strings are not in the model laws, the plan or the standards.
+    mutated.model_laws, mutated.action_plan, mutated.victim_protection = {}, None, None
     first, second = render(mutated, COUNTRY), render(mutated, COUNTRY)
     return first, second
 

@@ -279,3 +279,16 @@ def newest_reviewed(*items: BaseModel) -> date | None:
     """The newest review date among `items` and what they contain: the edition date of a document built from them."""
     dates = [node.last_reviewed for item in items for node in walk(item) if getattr(node, "last_reviewed", None)]
     return max(dates) if dates else None
+
+
+# ---------------------------------------------------------------- freshness
+
+STALE_AFTER_DAYS = 365
+
+
+def stale_since(item: BaseModel | None, now: date, days: int = STALE_AFTER_DAYS) -> date | None:
+    """The item's `last_reviewed` when that is more than `days` days before `now`, else None."""
+    reviewed = getattr(item, "last_reviewed", None)
+    if not isinstance(reviewed, date):
+        return None
+    return reviewed if (now - reviewed).days > days else None

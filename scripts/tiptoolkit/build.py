@@ -124,8 +124,13 @@ def zip_folder(folder: Path, target: Path, top: str) -> None:
             archive.writestr(info, path.read_bytes())
 
 
-def build(root: Path = DEFAULT_ROOT, site_dir: Path = Path("site"), *, jobs: int | None = None, pdfs: bool = True) -> int:
-    """Build everything into `site_dir`. Returns a process exit code."""
+def build(root: Path = DEFAULT_ROOT, site_dir: Path = Path("site"), *, jobs: int | None = None, pdfs: bool = True,
+          cache_dir: Path | None = None, report: list | None = None) -> int:
+    """Build everything into `site_dir`. Returns a process exit code.
+
+    `cache_dir` is the PDF cache (default .cache/pdf); `report`, when given, receives one
+    `pdf.batch.Result` per PDF (rendered or taken from the cache).
+    """
     site_dir = site_dir.resolve()
     started = time.perf_counter()
     try:
@@ -140,10 +145,11 @@ def build(root: Path = DEFAULT_ROOT, site_dir: Path = Path("site"), *, jobs: int
                 manifest = None
                 toolkits = staging / "toolkits"
                 if pdfs:
-                    from .pdf.batch import render_all
+                    from .pdf.batch import DEFAULT_CACHE, render_all
 
                     # MkDocs empties its output folder first: the PDFs wait beside it until the site is built.
-                    manifest = render_all(dataset, staging / "pending" / "toolkits", jobs=jobs)
+                    manifest = render_all(dataset, staging / "pending" / "toolkits", jobs=jobs,
+                                          cache_dir=cache_dir or DEFAULT_CACHE, report=report)
                 mkdocs_build(root, staging / "site", pdf_manifest=manifest)
                 with tempfile.TemporaryDirectory(prefix=".offline-", dir=site_dir.parent) as offline:
                     mkdocs_build(root, Path(offline), offline=True, pdf_manifest=manifest)

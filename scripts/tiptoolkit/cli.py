@@ -1,4 +1,4 @@
-"""`tiptoolkit` command line: validate, schemas, build, pdf."""
+"""`tiptoolkit` command line: validate, schemas, build, pdf, and the editors' fmt, new-country, diff, serve."""
 
 from __future__ import annotations
 
@@ -44,13 +44,81 @@ def _schemas(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from .build import build
 
-    return build(args.root, args.site_dir, jobs=args.jobs, pdfs=not args.no_pdf)
+    return build(args.root, args.site_dir, jobs=args.jobs, pdfs=not args.no_pdf, cache_dir=args.cache_dir)
+
+
+def _render_pdfs(args: argparse.Namespace) -> int:
+    from .pdf.batch import DEFAULT_CACHE, main_shard
+    from .validate import validate
+
+    dataset, problems = validate(args.root)
+    if problems:
+        print(format_problems(problems, prefix=f"{args.root.name}/"), file=sys.stderr)
+        return 1
+    try:
+        return main_shard(dataset, args.shard, args.jobs, args.cache_dir or DEFAULT_CACHE)
+    except ValueError as error:  # a malformed --shard
+        print(f"render-pdfs: {error}", file=sys.stderr)
+        return 2
+
+
+def _bench(args: argparse.Namespace) -> int:
+    import runpy
+
+    from .build import PROJECT
+
+    benchmark = runpy.run_path(str(PROJECT / "scripts" / "benchmark.py"), run_name="tiptoolkit_benchmark")
+    return benchmark["main"](args.bench_args)
+
+
+def _i18n(args: argparse.Namespace) -> int:
+    import json
+
+    from . import i18n
+    from .validate import validate
+
+    if args.i18n_command == "hash":
+        print(i18n.fingerprint(*(args.text or [sys.stdin.read().removesuffix("\n")])))
+        return 0
+    dataset, problems = validate(args.root)
+    rows = i18n.status(dataset)
+    if args.format == "json":
+        print(json.dumps(i18n.status_json(rows), ensure_ascii=False, indent=1))
+    else:
+        print(i18n.format_status(rows))
+    if problems:
+        print(f"{len(problems)} problem(s) in the content: run `tiptoolkit validate`", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def _pdf(args: argparse.Namespace) -> int:
     from .pdf.cli import render_one
 
     return render_one(args.root, args.country, args.lang, args.output, args.paper)
+
+
+def _fmt(args: argparse.Namespace) -> int:
+    from .fmt import run
+
+    return run(args.root, args.files, check=args.check)
+
+
+def _new_country(args: argparse.Namespace) -> int:
+    from .newcountry import run
+
+    return run(args.root, args.iso3, region=args.region)
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .changes import run
+
+    return run(args.root, args.base, output=args.output)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(args.root, args.dev_addr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,7 +140,16 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--site-dir", type=Path, default=Path("site"))
     build.add_argument("--jobs", type=int, default=None, help="PDF worker processes (default: number of cores)")
     build.add_argument("--no-pdf", action="store_true", help="build the site only")
+    build.add_argument("--cache-dir", type=Path, help="PDF cache folder (default: .cache/pdf)")
     build.set_defaults(run=_build)
+
+    i18n = commands.add_parser("i18n", help="translations: completeness per language (status), fingerprints (hash)")
+    i18n_commands = i18n.add_subparsers(dest="i18n_command", required=True)
+    i18n_status = i18n_commands.add_parser("status", help="translated, needing review and stale, per language and content kind")
+    i18n_status.add_argument("--format", choices=("text", "json"), default="text")
+    i18n_hash = i18n_commands.add_parser("hash", help="the source_hash of English text (arguments, or standard input)")
+    i18n_hash.add_argument("text", nargs="*", help="the English text; several for several fields, in the model's order")
+    i18n.set_defaults(run=_i18n)
 
     pdf = commands.add_parser("pdf", help="render one country's toolkit")
     pdf.add_argument("country", help="ISO3 code, e.g. NPL, or `toolkit` for the regional edition")
@@ -80,6 +157,35 @@ def main(argv: list[str] | None = None) -> int:
     pdf.add_argument("--paper", choices=("a4", "letter"), default="a4")
     pdf.add_argument("-o", "--output", type=Path)
     pdf.set_defaults(run=_pdf)
+
+    render_pdfs = commands.add_parser("render-pdfs", help="render a deterministic slice of the PDFs into the cache (CI)")
+    render_pdfs.add_argument("--shard", metavar="K/N", help="the K-th of N slices (default: every PDF)")
+    render_pdfs.add_argument("--cache-dir", type=Path, help="PDF cache folder (default: .cache/pdf)")
+    render_pdfs.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")
+    render_pdfs.set_defaults(run=_render_pdfs)
+
+    bench = commands.add_parser("bench", help="the build benchmark (scripts/benchmark.py); options as --help there")
+    bench.add_argument("bench_args", nargs=argparse.REMAINDER, metavar="...")
+    bench.set_defaults(run=_bench)
+
+    fmt = commands.add_parser("fmt", help="rewrite data files in the canonical YAML style (comments kept)")
+    fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not canonical")
+    fmt.add_argument("files", nargs="*", type=Path, help="files to format (default: every data file)")
+    fmt.set_defaults(run=_fmt)
+
+    new_country = commands.add_parser("new-country", help="start a country file with every required key")
+    new_country.add_argument("iso3", metavar="ISO3", help="ISO 3166-1 alpha-3 code, e.g. LAO")
+    new_country.add_argument("--region", help="UN M49 sub-region id, when the code has none (see model.Region)")
+    new_country.set_defaults(run=_new_country)
+
+    diff = commands.add_parser("diff", help="describe the content changes since a git ref, as Markdown")
+    diff.add_argument("base", metavar="BASE_REF", help="git ref to compare with, e.g. origin/main")
+    diff.add_argument("-o", "--output", type=Path, help="write the Markdown to this file instead of printing it")
+    diff.set_defaults(run=_diff)
+
+    serve = commands.add_parser("serve", help="live preview: rebuild the site on every YAML save (no PDFs)")
+    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT")
+    serve.set_defaults(run=_serve)
 
     args = parser.parse_args(argv)
     args.root = args.root.resolve()

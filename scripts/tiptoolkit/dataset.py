@@ -20,6 +20,7 @@ from .model import (
     Country,
     Glossary,
     Instrument,
+    LanguageFile,
     Model,
     ModelLaw,
     Objective,
@@ -49,6 +50,7 @@ class Dataset:
     victim_protection: StandardSet | None = None
     cooperation: Cooperation | None = None
     glossary: Glossary | None = None
+    languages: dict[str, LanguageFile] = field(default_factory=dict)  # interface languages by code
 
     # indices by full id, filled by `index()`
     articles: dict[str, Article] = field(default_factory=dict)
@@ -80,6 +82,8 @@ class Dataset:
                 self.cooperation = model
             case Glossary():
                 self.glossary = model
+            case LanguageFile():
+                self.languages[model.id] = model
 
     def index(self) -> None:
         """Build the full-id indices (first occurrence wins; duplicates are a validation problem)."""

@@ -185,7 +185,7 @@ def data_files(root: Path) -> list[Path]:
     return sorted(
         path.relative_to(root)
         for path in root.rglob("*")
-        if path.suffix in (".yaml", ".yml") and path.is_file() and path.relative_to(root).parts[0] not in ("i18n",)
+        if path.suffix in (".yaml", ".yml") and path.is_file()
     )
 
 
@@ -221,6 +221,10 @@ def _attach_positions(model: BaseModel, file: str, loc: Loc) -> None:
             for index, item in enumerate(value):
                 if isinstance(item, BaseModel):
                     _attach_positions(item, file, (*loc, name, index))
+        elif isinstance(value, dict):  # translations by language, interface strings by key
+            for key, item in value.items():
+                if isinstance(item, BaseModel):
+                    _attach_positions(item, file, (*loc, name, key))
 
 
 # ------------------------------------------------------------------ friendly pydantic errors

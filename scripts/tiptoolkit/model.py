@@ -73,6 +73,18 @@ def date_range(value: str) -> tuple[dt.date, dt.date]:
 # ---------------------------------------------------------------- vocabularies
 
 
+Region = Literal[
+    # UN M49 geographic sub-regions (intermediate regions for Africa and the Americas);
+    # `south-asia` is M49's "Southern Asia", the id the first countries were published under.
+    "northern-africa", "eastern-africa", "middle-africa", "southern-africa", "western-africa",
+    "caribbean", "central-america", "south-america", "northern-america",
+    "central-asia", "eastern-asia", "south-eastern-asia", "south-asia", "western-asia",
+    "eastern-europe", "northern-europe", "southern-europe", "western-europe",
+    "australia-and-new-zealand", "melanesia", "micronesia", "polynesia",
+]  # fmt: skip
+"""Where a country is, by UN M49 sub-region; its reader-facing names are in `regions.REGION_NAMES`."""
+
+
 class Obligation(StrEnum):
     """How firmly an article binds a State, read from the treaty's verbs."""
 
@@ -149,6 +161,68 @@ class Sourced(Model):
         default=Confidence.HIGH,
         description="`low` for anything not checked against a primary source.",
     )
+
+
+# ---------------------------------------------------------------- translations
+
+
+class TranslationStatus(StrEnum):
+    REVIEWED = "reviewed"  # checked against the English by a fluent reader
+    NEEDS_REVIEW = "needs-review"  # not yet checked: machine-assisted or by a non-native writer
+
+
+Lang = Annotated[
+    str,
+    Field(pattern=r"^[a-z]{2,3}$", description="Language code (ISO 639-1, or 639-3 when there is none), e.g. `ne`."),
+]
+SourceHash = Annotated[
+    str,
+    Field(
+        pattern=r"^[0-9a-f]{8}$",
+        description="Fingerprint of the English text this translates (`tiptoolkit i18n hash` prints it); "
+        "when the English changes, the validator reports the translation as out of date.",
+    ),
+]
+
+
+class Translation(Model):
+    """One language's version of some of an item's text fields; English is used for the fields not given."""
+
+    status: TranslationStatus = Field(description="`needs-review` until a fluent reader has checked it against the English.")
+    source_hash: SourceHash
+
+
+def translation_model(name: str, *fields: str) -> type[Translation]:
+    """A `Translation` subclass whose optional text fields are `fields` of the translated class."""
+    from pydantic import create_model
+
+    return create_model(name, __base__=Translation, **{field: (Text | None, None) for field in fields})
+
+
+def translations(name: str) -> Any:
+    return Field(
+        default_factory=dict,
+        description=f"Translations by language code, e.g. `ne:` then the translated {name}, `status` and `source_hash`. "
+        "English is shown wherever a field is not translated.",
+    )
+
+
+StandardSetTranslation = translation_model("StandardSetTranslation", "title", "introduction")
+StandardTranslation = translation_model("StandardTranslation", "title", "entitlement", "state_duties")
+ChecklistItemTranslation = translation_model("ChecklistItemTranslation", "text")
+ActionPlanTemplateTranslation = translation_model("ActionPlanTemplateTranslation", "title", "introduction")
+PlanPillarTranslation = translation_model("PlanPillarTranslation", "title", "summary")
+ObjectiveTranslation = translation_model("ObjectiveTranslation", "title", "description")
+ActivityTranslation = translation_model("ActivityTranslation", "title", "description")
+CooperationTranslation = translation_model("CooperationTranslation", "title", "purpose", "scope")
+PrincipleTranslation = translation_model("PrincipleTranslation", "title", "text")
+SopStepTranslation = translation_model("SopStepTranslation", "title", "action")
+ReferralFormTranslation = translation_model("ReferralFormTranslation", "title", "instructions")
+FormSectionTranslation = translation_model("FormSectionTranslation", "title")
+FormFieldTranslation = translation_model("FormFieldTranslation", "label", "help")
+CountryTranslation = translation_model("CountryTranslation", "name", "summary")
+ChapterTranslation = translation_model("ChapterTranslation", "title")
+TermTranslation = translation_model("TermTranslation", "term", "definition")
 
 
 # ---------------------------------------------------------------- instruments
@@ -233,6 +307,7 @@ class Chapter(Model):
     number: Annotated[str, Field(pattern=r"^[IVXL]+$", description="Roman numeral.")]
     title: Text
     summary: str | None = None
+    translations: dict[Lang, ChapterTranslation] = translations("title")
 
 
 class Provision(Sourced):
@@ -275,6 +350,7 @@ class Activity(Model):
     timeline: Text = Field(description="Suggested timing, e.g. `Year 1, Q2`.")
     budget: Text = Field(description="What the budget line covers; the amount is filled in by the country.")
     serves: list[Ref] = Field(default_factory=list, description="Articles, provisions and standards it serves.")
+    translations: dict[Lang, ActivityTranslation] = translations("title and description")
 
 
 class Objective(Model):
@@ -282,6 +358,7 @@ class Objective(Model):
     title: Text
     description: str | None = None
     activities: list[Activity] = Field(min_length=1)
+    translations: dict[Lang, ObjectiveTranslation] = translations("title and description")
 
 
 class PlanPillar(Model):
@@ -289,6 +366,7 @@ class PlanPillar(Model):
     title: Text
     summary: Text
     objectives: list[Objective] = Field(min_length=1)
+    translations: dict[Lang, PlanPillarTranslation] = translations("title and summary")
 
 
 class ActionPlanTemplate(Sourced):
@@ -298,6 +376,7 @@ class ActionPlanTemplate(Sourced):
     title: Text
     introduction: Text
     pillars: list[PlanPillar] = Field(min_length=1)
+    translations: dict[Lang, ActionPlanTemplateTranslation] = translations("title and introduction")
 
 
 # ---------------------------------------------------------------- victim protection
@@ -306,6 +385,7 @@ class ActionPlanTemplate(Sourced):
 class ChecklistItem(Model):
     id: Slug
     text: Text = Field(description="A question answerable yes / no / partly.")
+    translations: dict[Lang, ChecklistItemTranslation] = translations("text")
 
 
 class Standard(Sourced):
@@ -317,6 +397,7 @@ class Standard(Sourced):
     checklist: list[ChecklistItem] = Field(min_length=2)
     indicators: list[Text] = Field(min_length=1)
     related: list[Ref] = Field(default_factory=list)
+    translations: dict[Lang, StandardTranslation] = translations("title, entitlement and state_duties")
 
 
 class StandardSet(Model):
@@ -326,6 +407,7 @@ class StandardSet(Model):
     title: Text
     introduction: Text
     standards: list[Standard] = Field(min_length=1)
+    translations: dict[Lang, StandardSetTranslation] = translations("title and introduction")
 
 
 # ---------------------------------------------------------------- countries
@@ -414,7 +496,7 @@ class Country(Sourced):
     id: Annotated[str, Field(pattern=r"^[a-z]{3}$", description="ISO 3166-1 alpha-3 code in lower case, = file name.")]
     name: Text
     official_name: Text
-    region: Literal["south-asia"]
+    region: Region = Field(description="UN M49 sub-region, e.g. `south-asia`, `south-eastern-asia`.")
     neighbours: list[Iso3] = Field(default_factory=list)
     languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = Field(default_factory=list)
     summary: Text
@@ -425,6 +507,7 @@ class Country(Sourced):
     coordination_body: CoordinationBody | None = None
     agreements: list[Agreement] = Field(default_factory=list)
     contacts: list[Contact] = Field(default_factory=list)
+    translations: dict[Lang, CountryTranslation] = translations("name and summary")
 
 
 # ---------------------------------------------------------------- cooperation
@@ -434,6 +517,7 @@ class Principle(Model):
     id: Slug
     title: Text
     text: Text
+    translations: dict[Lang, PrincipleTranslation] = translations("title and text")
 
 
 class SopStep(Model):
@@ -444,6 +528,7 @@ class SopStep(Model):
     time_limit: str | None = Field(default=None, description="e.g. `within 24 hours of identification`.")
     legal_basis: list[Ref] = Field(default_factory=list, description="Articles that allow or require the step.")
     standards: list[Ref] = Field(default_factory=list, description="Victim protection standards the step applies.")
+    translations: dict[Lang, SopStepTranslation] = translations("title and action")
 
 
 class FormField(Model):
@@ -455,18 +540,21 @@ class FormField(Model):
     essential: bool = Field(default=False, description="Shown in the frontline pocket guide.")
     sensitive: bool = Field(default=False, description="Personal data: share only with consent or legal basis.")
     help: str | None = None
+    translations: dict[Lang, FormFieldTranslation] = translations("label and help")
 
 
 class FormSection(Model):
     id: Slug
     title: Text
     fields: list[FormField] = Field(min_length=1)
+    translations: dict[Lang, FormSectionTranslation] = translations("title")
 
 
 class ReferralForm(Model):
     title: Text
     instructions: Text
     sections: list[FormSection] = Field(min_length=1)
+    translations: dict[Lang, ReferralFormTranslation] = translations("title and instructions")
 
 
 class Cooperation(Sourced):
@@ -480,6 +568,7 @@ class Cooperation(Sourced):
     principles: list[Principle] = Field(min_length=1)
     steps: list[SopStep] = Field(min_length=1)
     referral_form: ReferralForm
+    translations: dict[Lang, CooperationTranslation] = translations("title, purpose and scope")
 
 
 # ---------------------------------------------------------------- glossary
@@ -492,6 +581,7 @@ class Term(Model):
     definition: Text
     see_also: list[Slug] = Field(default_factory=list)
     source: Source | None = None
+    translations: dict[Lang, TermTranslation] = translations("term and definition")
 
 
 class Glossary(Sourced):
@@ -499,6 +589,46 @@ class Glossary(Sourced):
 
     id: Literal["glossary"]
     terms: list[Term] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- interface languages
+
+
+class UiString(Model):
+    """One interface string: a heading, a label, a sentence of the page layout."""
+
+    text: Text = Field(description="`{name}` placeholders are filled in by the page; keep the same ones as the English.")
+    status: TranslationStatus
+    source_hash: SourceHash | None = Field(default=None, description="In a translation: fingerprint of the English string.")
+
+
+class GlossaryEntry(Model):
+    """How this language renders one legal term, so that it is translated the same way everywhere."""
+
+    en: Text = Field(description="The English term, as the toolkit uses it.")
+    term: Text = Field(description="The term in this language.")
+    note: str | None = Field(default=None, description="Why this rendering; usage in national law.")
+    status: TranslationStatus
+
+
+class LanguageFile(Model):
+    """One interface language: `toolkit_data/i18n/<code>.yaml`. `en.yaml` lists every string the pages use."""
+
+    schema_name: ClassVar[str] = "i18n"
+
+    id: Lang
+    name: Text = Field(description="The language's name in itself, e.g. `नेपाली`; shown in the language switcher.")
+    english_name: Text
+    script: Annotated[str, Field(pattern=r"^[A-Z][a-z]{3}$", description="ISO 15924 script code, e.g. `Deva`, `Beng`, `Arab`.")]
+    direction: Literal["ltr", "rtl"] = "ltr"
+    search_separator: str | None = Field(
+        default=None,
+        description="Regular expression of the characters that separate words for search, e.g. spaces and the danda.",
+    )
+    glossary: list[GlossaryEntry] = Field(default_factory=list)
+    strings: dict[Annotated[str, Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")], UiString] = Field(
+        default_factory=dict, description="Interface strings by key, e.g. `country.ratifications`."
+    )
 
 
 DOCUMENT_KINDS: dict[str, type[Model]] = {
@@ -509,5 +639,6 @@ DOCUMENT_KINDS: dict[str, type[Model]] = {
     "countries": Country,
     "cooperation": Cooperation,
     "glossary": Glossary,
+    "i18n": LanguageFile,
 }
 """Folder (or top-level file stem) in toolkit_data -> document class."""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pycountry
 
+from .analysis import stale_since
 from .dataset import DEFAULT_ROOT, Dataset, load_dataset, today, walk
 from .model import Coverage, Model, Obligation, TreatyStatus, date_range
 from .problems import Problem
@@ -295,14 +296,74 @@ def dates_possible(ds: Dataset) -> Iterator[Problem]:
                 yield ds.problem(item, "end", f"the plan ends ({end}) before it starts ({start})")
 
 
+# ---------------------------------------------------------------- translations
+
+
+@rule
+def translations_current(ds: Dataset) -> Iterator[Problem]:
+    """Content translations: a known language, some text, and the English they translate unchanged since."""
+    from . import i18n
+
+    for item in i18n.translatable_items(ds):
+        for lang, translation in item.translations.items():
+            if lang == i18n.ENGLISH:
+                yield ds.problem(item, "translations", "the English text is the item itself: remove `en` here", lang)
+                continue
+            if lang not in ds.languages and lang not in ds.failed:
+                yield ds.problem(item, "translations", f"no interface language {lang!r}: add toolkit_data/i18n/{lang}.yaml first, or fix the code", lang)
+            fields = i18n.given_fields(translation)
+            if not fields:
+                names = ", ".join(i18n.translatable_fields(type(translation)))
+                yield ds.problem(translation, None, f"this translation gives no text: add one of {names}, or remove it")
+                continue
+            expected = i18n.expected_hash(item, translation)
+            if translation.source_hash != expected:
+                yield ds.problem(translation, "source_hash", f"the English {' and '.join(fields)} changed after this {lang!r} translation was written: "
+                                 f"update the translation to match, then set source_hash to {expected} (or remove the translation: English will be shown)")
+
+
+@rule
+def interface_strings_consistent(ds: Dataset) -> Iterator[Problem]:
+    """Interface strings: every key known in English, the same placeholders, the English unchanged since."""
+    from . import i18n
+
+    if not ds.languages:
+        return
+    english = ds.languages.get(i18n.ENGLISH)
+    if english is None:
+        if "en" not in ds.failed:
+            yield Problem("i18n/en.yaml", 1, 1, "", "the English interface strings are missing: restore i18n/en.yaml")
+        return
+    for key, entry in english.strings.items():
+        if entry.source_hash:
+            yield ds.problem(entry, "source_hash", f"English is the source: remove source_hash from {key!r}")
+    for lang, language in ds.languages.items():
+        if lang == i18n.ENGLISH:
+            continue
+        for key, entry in language.strings.items():
+            source = english.strings.get(key)
+            if source is None:
+                yield ds.problem(entry, None, f"no English string {key!r}: remove it, or add it to i18n/en.yaml first")
+                continue
+            expected = i18n.fingerprint(source.text)
+            if entry.source_hash is None:
+                yield ds.problem(entry, "source_hash", f"a translation needs source_hash: {expected} (the fingerprint of the English string)")
+            elif entry.source_hash != expected:
+                yield ds.problem(entry, "source_hash", f"the English string {key!r} changed after this translation was written: "
+                                 f"update the translation to match, then set source_hash to {expected}")
+            if i18n.placeholders(entry.text) != i18n.placeholders(source.text):
+                wanted = ", ".join(f"{{{name}}}" for name in sorted(i18n.placeholders(source.text))) or "none"
+                yield ds.problem(entry, "text", f"placeholders differ from the English: use exactly {wanted}")
+
+
 def stale(ds: Dataset, days: int) -> list[Problem]:
     """Fact-bearing items not reviewed within `days` days."""
     now = today()
     found = []
     for document in ds.documents:
         for item in walk(document.model):
-            reviewed = getattr(item, "last_reviewed", None)
-            if reviewed and (now - reviewed).days > days:
+            reviewed = stale_since(item, now, days)
+            if reviewed:
                 found.append(ds.problem(item, "last_reviewed", f"last reviewed {reviewed}, {(now - reviewed).days} days ago: check it against its sources"))
     return sorted(found)
 

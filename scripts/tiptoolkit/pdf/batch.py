@@ -49,6 +49,7 @@ class Result:
     bytes: int
     rendered: bool  # False when it came from the cache
     seconds: float
+    worker_max_rss_kb: int = 0  # peak memory of the process that laid it out (0 when cached)
 
 
 def jobs_for(dataset: Dataset, langs: tuple[str, ...] = ("en",)) -> list[Job]:
@@ -101,14 +102,17 @@ def count_pages(data: bytes) -> int:
 
 
 def _warm_worker() -> None:
-    """Import WeasyPrint once per worker process."""
+    """Import WeasyPrint once per worker process (a no-op when the parent did before forking)."""
     import weasyprint  # noqa: F401
 
 
-def _layout(html: str, paper: str) -> tuple[bytes, float]:
+def _layout(html: str, paper: str) -> tuple[bytes, float, int]:
+    """Lay out one PDF; also report this process's peak memory (KiB), so workers report their own."""
+    import resource
+
     started = time.perf_counter()
     data = html_to_pdf(html, paper)
-    return data, time.perf_counter() - started
+    return data, time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def render_all(
@@ -132,20 +136,24 @@ def render_all(
         html = render_html(dataset, job.iso3, job.lang, job.paper)
         planned.append((job, html, cache_key(html, job.paper)))
     missing = [(job, html, key) for job, html, key in planned if not (cache_dir / f"{key}.pdf").exists()]
-    timings: dict[str, float] = {}
+    timings: dict[str, tuple[float, int]] = {}
     if missing:
         timings = _render_missing(missing, cache_dir, jobs)
     results = []
     for job, _html, key in planned:
         cached = cache_dir / f"{key}.pdf"
+        os.utime(cached)  # last used: what prune_cache keeps longest
         meta_path = cache_dir / f"{key}.json"
         meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
         if "pages" not in meta:
             meta = {"pages": count_pages(cached.read_bytes())}
             meta_path.write_text(json.dumps(meta))
-        results.append(Result(job, key, meta["pages"], cached.stat().st_size, key in timings, timings.get(key, 0.0)))
+        seconds, rss = timings.get(key, (0.0, 0))
+        results.append(Result(job, key, meta["pages"], cached.stat().st_size, key in timings, seconds, rss))
     if report is not None:
         report.extend(results)
+    if shard_spec is None:  # a shard's cache is a CI artifact: it keeps what it rendered
+        prune_cache(cache_dir, {result.key for result in results})
     if out_dir is None:
         return None
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -160,27 +168,32 @@ def render_all(
     return manifest_path
 
 
-def _render_missing(missing: list[tuple[Job, str, str]], cache_dir: Path, jobs: int | None) -> dict[str, float]:
-    """Lay out the PDFs not in the cache, largest first, in `jobs` worker processes."""
+def _render_missing(
+    missing: list[tuple[Job, str, str]], cache_dir: Path, jobs: int | None
+) -> dict[str, tuple[float, int]]:
+    """Lay out the PDFs not in the cache, largest first, in `jobs` worker processes.
+
+    Returns key -> (seconds, peak memory in KiB of the process that laid it out).
+    """
     workers = max(1, min(jobs or os.cpu_count() or 1, len(missing)))
     order = sorted(missing, key=lambda item: len(item[1]), reverse=True)
-    timings: dict[str, float] = {}
+    timings: dict[str, tuple[float, int]] = {}
     if workers == 1:
         for job, html, key in order:
-            data, seconds = _layout(html, job.paper)
+            data, seconds, rss = _layout(html, job.paper)
             _store(cache_dir, key, data)
-            timings[key] = seconds
+            timings[key] = (seconds, rss)
         return timings
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_warm_worker)
     try:
         futures = {executor.submit(_layout, html, job.paper): (job, key) for job, html, key in order}
         for future, (job, key) in futures.items():
             try:
-                data, seconds = future.result()
+                data, seconds, rss = future.result()
             except Exception as error:
                 raise RuntimeError(f"rendering the {job.name} toolkit failed: {error}") from error
             _store(cache_dir, key, data)
-            timings[key] = seconds
+            timings[key] = (seconds, rss)
     except BaseException:
         for process in list(getattr(executor, "_processes", {}).values()):
             process.terminate()
@@ -193,6 +206,42 @@ def _render_missing(missing: list[tuple[Job, str, str]], cache_dir: Path, jobs: 
 def _store(cache_dir: Path, key: str, data: bytes) -> None:
     write_pdf_atomic(data, cache_dir / f"{key}.pdf")
     (cache_dir / f"{key}.json").write_text(json.dumps({"pages": count_pages(data)}))
+
+
+def cache_max_bytes() -> int:
+    """The size the PDF cache is pruned to: TIPTOOLKIT_PDF_CACHE_MAX_MB, default 1024."""
+    return int(float(os.environ.get("TIPTOOLKIT_PDF_CACHE_MAX_MB", "1024")) * 1_048_576)
+
+
+def prune_cache(cache_dir: Path, keep: set[str], max_bytes: int | None = None) -> list[str]:
+    """Remove least recently used entries not in `keep` until the cache holds at most `max_bytes`.
+
+    The keys the last build used are always kept, so the cache never drops below one
+    build's worth and other builds sharing the folder (other datasets, papers) keep
+    theirs while there is room. Returns the removed keys.
+    """
+    limit = cache_max_bytes() if max_bytes is None else max_bytes
+    entries = []  # (last used, key, bytes)
+    total = 0
+    for path in cache_dir.glob("*.pdf"):
+        try:
+            stat = path.stat()
+        except FileNotFoundError:  # removed by a concurrent prune
+            continue
+        meta = path.with_suffix(".json")
+        size = stat.st_size + (meta.stat().st_size if meta.exists() else 0)
+        total += size
+        if path.stem not in keep:
+            entries.append((stat.st_mtime, path.stem, size))
+    removed = []
+    for _mtime, key, size in sorted(entries):
+        if total <= limit:
+            break
+        for suffix in (".pdf", ".json"):
+            (cache_dir / f"{key}{suffix}").unlink(missing_ok=True)
+        total -= size
+        removed.append(key)
+    return removed
 
 
 def main_shard(dataset: Dataset, shard_spec: str, jobs: int | None, cache_dir: Path) -> int:

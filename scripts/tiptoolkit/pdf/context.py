@@ -230,6 +230,7 @@ class Toolkit:
     lang: str
     country: Country | None
     title: str
+    cover_title: str
     subtitle: str
     running_title: str
     subject: str
@@ -487,7 +488,7 @@ def build_toolkit(ds: Dataset, iso3: str | None, lang: str = "en") -> Toolkit:
                     "model law", "national action plan", "victim protection", "cross-border cooperation")
 
     tk = Toolkit(
-        lang=lang, country=country, title=title, subtitle=subtitle, running_title=running, subject=subject,
+        lang=lang, country=country, title=title, cover_title=country.name if country else region, subtitle=subtitle, running_title=running, subject=subject,
         keywords=keywords, edition=analysis.newest_reviewed(*items), version=__version__,
     )
     outline = tk.outline

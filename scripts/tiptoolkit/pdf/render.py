@@ -75,7 +75,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
-    env.filters.update(md=markdown_to_html, inline=inline, plain=plain, date=analysis.format_date)
+    env.filters.update(md=markdown_to_html, inline=inline, plain=plain, date=analysis.format_date, clause=_clause)
     env.globals.update(
         Coverage=Coverage,
         coverage_label=context.COVERAGE_LABELS.__getitem__,
@@ -119,6 +119,11 @@ def _stylesheets(paper: str) -> tuple:
 
 
 # ---------------------------------------------------------------- HTML
+
+
+def _clause(text: str) -> Markup:
+    """A sentence to join with others by `;`: inline Markdown without its final full stop."""
+    return inline(text.rstrip().removesuffix("."))
 
 
 def _status_label(cell: analysis.RatificationCell) -> str:

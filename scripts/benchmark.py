@@ -1,0 +1,621 @@
+"""The build benchmark: how the site and the PDFs cost as the number of countries grows.
+
+    .venv/bin/python scripts/benchmark.py                    # 8, 50 and 195 countries (long: hours on 2 cores)
+    .venv/bin/tiptoolkit bench --sizes 8,50 --out bench-results/b.json
+    .venv/bin/tiptoolkit bench --quick                       # smallest size, one repeat: proves it works
+
+For each size it writes a synthetic dataset into a temporary folder: the real countries,
+then clones of them under other real ISO 3166 codes (pycountry; codes the real content
+never mentions), renamed, with their neighbours mapped to clones of the same group so
+neighbours stay within the set. Then, in this one run:
+
+- cold full build (`tiptoolkit build`: validate, every PDF with an empty cache, site, offline copy, zip);
+- no-change rebuild (must render 0 PDFs) against the site-only build (`tiptoolkit build --no-pdf`);
+- rebuild after editing one country's summary (only that country's PDF shows it: 1 PDF), and after
+  editing one of its contact agencies (its PDF, the PDFs of the countries that list it as a
+  neighbour, and the regional edition, which lists every contact agency);
+- an edit of a shared standard: the PDFs whose cache key changes (all of them), counted without rendering;
+- one `mkdocs build` with the tiptoolkit plugin against a plain `mkdocs build` (Material, same theme,
+  features, overrides, nav and extensions, no tiptoolkit or macros plugin) of the very same pages
+  captured as static Markdown;
+- our PDF pipeline (`render_html` + `html_to_pdf`) against bare WeasyPrint laying out the same document
+  (`render_html(..., standalone=True)`, `weasyprint.HTML(string=...).write_pdf()`), and seconds per page
+  against ../shared/bench/reference-toolkit.html laid out by bare WeasyPrint in the same process
+  (skipped with a note when ../shared is absent);
+- 1 worker against 2 workers on the same sample of PDFs;
+- the HTML size of one country page (NPL) at every size, and the pages that grow with the countries;
+- the peak memory (max RSS) of every process: each phase runs in its own process and reports
+  RUSAGE_SELF and RUSAGE_CHILDREN; PDF workers report their own.
+
+Every phase runs in a fresh interpreter so each pays its imports as a real command does. With
+`--pdf-sample K`, sizes above `--full-pdfs-max` render only K country PDFs and the regional edition,
+and the full build there is an extrapolation, labelled as such in the table and the JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import math
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+PROJECT = Path(__file__).resolve().parent.parent
+if str(PROJECT / "scripts") not in sys.path:
+    sys.path.insert(0, str(PROJECT / "scripts"))
+
+SOURCE = PROJECT / "toolkit_data"
+REFERENCE = PROJECT.parent / "shared" / "bench" / "reference-toolkit.html"
+DEFAULT_OUT = PROJECT / "bench-results" / "benchmark.json"
+WATCHED = "npl"  # the country page whose size is compared across sizes
+TODAY = "2026-11-29"
+GiB = 1 << 30
+
+
+# ================================================================= synthetic datasets
+
+
+def _load_yaml(path: Path) -> Any:
+    import yaml
+
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _dump_yaml(data: Any, path: Path) -> None:
+    import yaml
+
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
+
+
+def make_dataset(source: Path, size: int, dest: Path) -> list[str]:
+    """Write a dataset of `size` countries into `dest` (real ones first, then clones); return their ids."""
+    import pycountry
+
+    shutil.copytree(source, dest, ignore=shutil.ignore_patterns("countries", "schemas"))
+    (dest / "countries").mkdir()
+    real = {path.stem: _load_yaml(path) for path in sorted((source / "countries").glob("*.yaml"))}
+    order = sorted(real, key=lambda code: (code != WATCHED, code))  # the watched country is always in
+    chosen = order[:size]
+    for code in chosen:
+        shutil.copyfile(source / "countries" / f"{code}.yaml", dest / "countries" / f"{code}.yaml")
+    referenced = {code.upper() for code in real}
+    for doc in real.values():
+        referenced |= {n.upper() for n in doc.get("neighbours", [])}
+        referenced |= {p.upper() for a in doc.get("agreements", []) for p in a.get("parties", [])}
+    pool = sorted(c.alpha_3 for c in pycountry.countries if c.alpha_3 not in referenced)
+    clones = size - len(chosen)
+    if clones > len(pool):
+        raise SystemExit(f"at most {len(chosen) + len(pool)} countries: pycountry has no more unused codes")
+    ids = list(chosen)
+    for group in range(math.ceil(clones / len(order)) if clones > 0 else 0):
+        members = order[: min(len(order), clones - group * len(order))]
+        mapping = {code.upper(): pool[group * len(order) + i] for i, code in enumerate(members)}
+        for code in members:
+            new = mapping[code.upper()]
+            doc = copy.deepcopy(real[code])
+            entry = pycountry.countries.get(alpha_3=new)
+            doc["id"] = new.lower()
+            doc["name"] = entry.name
+            doc["official_name"] = getattr(entry, "official_name", entry.name)
+            doc["neighbours"] = [mapping[n.upper()] for n in doc.get("neighbours", []) if n.upper() in mapping]
+            for agreement in doc.get("agreements", []):
+                agreement["parties"] = [mapping.get(p.upper(), p.upper()) for p in agreement["parties"]]
+            _dump_yaml(doc, dest / "countries" / f"{new.lower()}.yaml")
+            ids.append(new.lower())
+    return ids
+
+
+def _edit_yaml(path: Path, change) -> None:
+    doc = _load_yaml(path)
+    change(doc)
+    _dump_yaml(doc, path)
+
+
+# ================================================================= phases (each in its own process)
+
+
+def _rusage() -> dict[str, int]:
+    return {
+        "self_max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "children_max_rss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    }
+
+
+def phase_build(root: str, site: str, cache: str, jobs: int | None, pdfs: bool) -> dict[str, Any]:
+    from tiptoolkit.build import build
+
+    report: list = []
+    started = time.perf_counter()
+    rc = build(Path(root), Path(site), jobs=jobs, pdfs=pdfs, cache_dir=Path(cache), report=report)
+    seconds = time.perf_counter() - started
+    rendered = [r for r in report if r.rendered]
+    return {
+        "rc": rc, "inner_seconds": seconds, "pdfs": len(report), "pages": sum(r.pages for r in report),
+        "rendered": sorted(r.job.name for r in rendered),
+        "rendered_pages": sum(r.pages for r in rendered),
+        "layout_seconds": {r.job.name: round(r.seconds, 3) for r in rendered},
+        "pages_by_pdf": {r.job.name: r.pages for r in report},
+        "worker_max_rss_kb": max((r.worker_max_rss_kb for r in rendered), default=0),
+        **_rusage(),
+    }
+
+
+def phase_plan(root: str, cache: str) -> dict[str, Any]:
+    """What a build would render: the PDFs whose cache key is not in the cache (HTML rendered, no layout)."""
+    from tiptoolkit.pdf.batch import cache_key, jobs_for
+    from tiptoolkit.pdf.render import render_html
+    from tiptoolkit.validate import validate
+
+    started = time.perf_counter()
+    dataset, problems = validate(Path(root))
+    assert not problems, problems
+    validated = time.perf_counter()
+    missing, html_seconds = [], {}
+    for job in jobs_for(dataset):
+        t = time.perf_counter()
+        html = render_html(dataset, job.iso3, job.lang, job.paper)
+        key = cache_key(html, job.paper)
+        html_seconds[job.name] = time.perf_counter() - t
+        if not (Path(cache) / f"{key}.pdf").exists():
+            missing.append(job.name)
+    return {"missing": sorted(missing), "total": len(html_seconds), "validate_seconds": validated - started,
+            "html_seconds": sum(html_seconds.values()), "html_seconds_max": max(html_seconds.values()), **_rusage()}
+
+
+def phase_jobs(root: str, cache: str, jobs: int, names: list[str]) -> dict[str, Any]:
+    """Lay out the PDFs `names` with `jobs` workers into an empty cache."""
+    from tiptoolkit.pdf import batch
+    from tiptoolkit.pdf.render import render_html
+    from tiptoolkit.validate import validate
+
+    dataset, _ = validate(Path(root))
+    planned = []
+    for job in batch.jobs_for(dataset):
+        if job.name in names:
+            html = render_html(dataset, job.iso3, job.lang, job.paper)
+            planned.append((job, html, batch.cache_key(html, job.paper)))
+    Path(cache).mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    timings = batch._render_missing(planned, Path(cache), jobs)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "pdfs": len(planned), "worker_max_rss_kb": max(rss for _, rss in timings.values()),
+            **_rusage()}
+
+
+def phase_pdf_compare(root: str, iso3: str, repeats: int, reference: str | None) -> dict[str, Any]:
+    """Our pipeline against bare WeasyPrint on the same document, and the reference document, in one process."""
+    import weasyprint
+
+    from tiptoolkit.pdf.batch import count_pages
+    from tiptoolkit.pdf.render import html_to_pdf, render_html
+    from tiptoolkit.validate import validate
+
+    dataset, _ = validate(Path(root))
+    html_to_pdf("<p>warm</p>")  # font configuration, stylesheets: once per process, as in a worker
+    weasyprint.HTML(string="<p>warm</p>").write_pdf()
+    standalone = render_html(dataset, iso3, standalone=True)
+    ours_html, ours_layout, ours_total, bare, ref = [], [], [], [], []
+    pages = bare_pages = ref_pages = 0
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        html = render_html(dataset, iso3)
+        t1 = time.perf_counter()
+        data = html_to_pdf(html)
+        t2 = time.perf_counter()
+        ours_html.append(t1 - t0)
+        ours_layout.append(t2 - t1)
+        ours_total.append(t2 - t0)
+        pages = count_pages(data)
+        t3 = time.perf_counter()
+        bare_data = weasyprint.HTML(string=standalone).write_pdf()
+        bare.append(time.perf_counter() - t3)
+        bare_pages = count_pages(bare_data)
+        if reference:
+            t4 = time.perf_counter()
+            ref_data = weasyprint.HTML(filename=reference).write_pdf()
+            ref.append(time.perf_counter() - t4)
+            ref_pages = count_pages(ref_data)
+    return {
+        "country": iso3, "repeats": repeats, "pages": pages, "bare_pages": bare_pages,
+        "ours_html_seconds": min(ours_html), "ours_layout_seconds": min(ours_layout),
+        "ours_seconds": min(ours_total), "bare_seconds": min(bare),
+        "reference_seconds": min(ref) if ref else None, "reference_pages": ref_pages or None,
+        "all": {"ours": ours_total, "bare": bare, "reference": ref},
+        **_rusage(),
+    }
+
+
+def phase_export(root: str, out: str) -> dict[str, Any]:
+    """Capture every page's final Markdown (after all plugins) and write a plain Material project of them."""
+    import yaml
+    from mkdocs.commands.build import build as run_mkdocs
+    from mkdocs.config import load_config
+
+    os.environ["TIPTOOLKIT_DATA_DIR"] = root
+    os.environ["TIPTOOLKIT_OFFLINE"] = "false"
+    config = load_config(str(PROJECT / "mkdocs.yml"), site_dir=str(Path(out) / "scratch-site"))
+    captured: dict[str, tuple[str, dict]] = {}
+
+    def capture(markdown: str, page, config, files) -> str:
+        captured[page.file.src_uri] = (markdown, dict(page.meta))
+        return markdown
+
+    config.plugins._register_event("page_markdown", capture)
+    run_mkdocs(config)
+    docs = Path(out) / "docs"
+    source_docs = Path(config.docs_dir)
+    for path in source_docs.rglob("*"):
+        if path.is_file() and path.suffix != ".md":
+            target = docs / path.relative_to(source_docs)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    for src, (markdown, meta) in captured.items():
+        meta = {k: v for k, v in meta.items() if k != "render_macros" and isinstance(v, (str, int, float))}
+        front = f"---\n{yaml.safe_dump(meta, allow_unicode=True)}---\n\n" if meta else ""
+        target = docs / src
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(front + markdown, encoding="utf-8")
+    project = yaml.safe_load((PROJECT / "mkdocs.yml").read_text(encoding="utf-8").replace("!ENV", ""))
+    plain = {key: project[key] for key in ("site_name", "site_url", "repo_url", "repo_name", "edit_uri", "copyright",
+                                           "strict", "validation", "theme", "extra_css", "markdown_extensions",
+                                           "extra") if key in project}
+    plain["theme"] = dict(plain["theme"], custom_dir=str(PROJECT / "overrides"))
+    plain["docs_dir"] = str(docs)
+    plain["plugins"] = [{"search": {"lang": "en"}}]
+    plain["nav"] = config.nav
+    (Path(out) / "mkdocs.yml").write_text(yaml.safe_dump(plain, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    shutil.rmtree(Path(out) / "scratch-site", ignore_errors=True)
+    return {"pages": len(captured), **_rusage()}
+
+
+PHASES = {"build": phase_build, "plan": phase_plan, "jobs": phase_jobs, "pdf_compare": phase_pdf_compare,
+          "export": phase_export}
+
+
+def run_phase(name: str, **kwargs: Any) -> dict[str, Any]:
+    """Run one phase in a fresh interpreter; its result plus the wall time seen from here."""
+    env = dict(os.environ, TIPTOOLKIT_TODAY=os.environ.get("TIPTOOLKIT_TODAY", TODAY), NO_MKDOCS_2_WARNING="1")
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, __file__, "--phase", name, json.dumps(kwargs)],
+                          capture_output=True, text=True, env=env, cwd=PROJECT)
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise RuntimeError(f"phase {name} failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["wall_seconds"] = wall
+    return result
+
+
+def timed_mkdocs(config: Path, site: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """`mkdocs build` as a command, timed from here; peak memory read back with /usr/bin/time-free wait4."""
+    full_env = dict(os.environ, NO_MKDOCS_2_WARNING="1", TIPTOOLKIT_TODAY=os.environ.get("TIPTOOLKIT_TODAY", TODAY),
+                    **(env or {}))
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
+                            env=full_env, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    stderr = proc.stderr.read() if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"mkdocs build -f {config} failed:\n{stderr[-4000:]}")
+    return {"wall_seconds": wall, "max_rss_kb": usage.ru_maxrss}
+
+
+# ================================================================= one size
+
+
+def html_sizes(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_size for p in site.rglob("*.html")}
+
+
+def index_page(path: str) -> bool:
+    """Pages that list every country by design: the home page, the countries index, the compare pages,
+    the open data page and the site-wide 404 page."""
+    return path in {"index.html", "countries/index.html", "open-data/index.html", "404.html"} or path.startswith("compare/")
+
+
+def bench_size(size: int, work: Path, args: argparse.Namespace, log) -> dict[str, Any]:
+    root = work / "toolkit_data"
+    ids = make_dataset(args.source, size, root)
+    cache, site = work / "cache", work / "site"
+    jobs = args.jobs or os.cpu_count() or 1
+    repeats = args.repeats
+    out: dict[str, Any] = {"countries": size, "pdfs": size + 1, "jobs": jobs}
+    full = args.full_pdfs_max is None or size <= args.full_pdfs_max
+    out["pdfs_sampled"] = not full
+
+    # ---- site: plugin build against plain mkdocs of the same pages
+    export = run_phase("export", root=str(root), out=str(work / "plain"))
+    out["site_pages"] = export["pages"]
+    ours, plain = [], []
+    for i in range(repeats):
+        plain.append(timed_mkdocs(work / "plain" / "mkdocs.yml", work / f"plain-site-{i}"))
+        ours.append(timed_mkdocs(PROJECT / "mkdocs.yml", work / f"our-site-{i}",
+                                 {"TIPTOOLKIT_DATA_DIR": str(root), "TIPTOOLKIT_OFFLINE": "false"}))
+    out["mkdocs_ours_seconds"] = min(r["wall_seconds"] for r in ours)
+    out["mkdocs_plain_seconds"] = min(r["wall_seconds"] for r in plain)
+    out["site_vs_plain"] = out["mkdocs_ours_seconds"] / out["mkdocs_plain_seconds"]
+    out["mkdocs_max_rss_kb"] = max(r["max_rss_kb"] for r in ours + plain)
+    sizes = html_sizes(work / "our-site-0")
+    out["html_sizes"] = sizes
+    out["country_page_bytes"] = sizes.get(f"countries/{WATCHED}/index.html")
+    out["html_total_bytes"] = sum(sizes.values())
+    log(f"  site: ours {out['mkdocs_ours_seconds']:.1f} s, plain {out['mkdocs_plain_seconds']:.1f} s")
+
+    # ---- site-only build (what a no-change rebuild is compared with)
+    site_only = [run_phase("build", root=str(root), site=str(work / "site-only"), cache=str(cache), jobs=jobs, pdfs=False)
+                 for _ in range(repeats)]
+    out["site_only_seconds"] = min(r["wall_seconds"] for r in site_only)
+    out["site_only"] = site_only[0]
+    log(f"  site-only build {out['site_only_seconds']:.1f} s")
+
+    if full:
+        cold = run_phase("build", root=str(root), site=str(site), cache=str(cache), jobs=jobs, pdfs=True)
+        out["cold"] = cold
+        out["cold_seconds"] = cold["wall_seconds"]
+        log(f"  cold build {cold['wall_seconds']:.1f} s, {len(cold['rendered'])} PDFs, {cold['pages']} pages")
+        nochange = [run_phase("build", root=str(root), site=str(site), cache=str(cache), jobs=jobs, pdfs=True)
+                    for _ in range(repeats)]
+        out["nochange"] = nochange[0]
+        out["nochange_rendered"] = max(len(r["rendered"]) for r in nochange)
+        out["nochange_seconds"] = min(r["wall_seconds"] for r in nochange)
+        log(f"  no-change rebuild {out['nochange_seconds']:.1f} s, {out['nochange_rendered']} PDFs rendered")
+    else:
+        plan = run_phase("plan", root=str(root), cache=str(cache))
+        sample = ids[: args.pdf_sample]
+        names = [f"{c}-en" for c in sample] + ["toolkit-en"]
+        sampled = run_phase("jobs", root=str(root), cache=str(work / "sample-cache"), jobs=jobs, names=names)
+        # A full build lays out size+1 PDFs; the sample laid out len(names) with the same workers.
+        pdf_estimate = sampled["seconds"] * (size + 1) / len(names)
+        out["sample"] = {"pdfs": names, **sampled}
+        out["cold_seconds"] = out["site_only_seconds"] + plan["html_seconds"] + pdf_estimate
+        out["cold_extrapolated"] = True
+        out["nochange_seconds"] = out["site_only_seconds"] + plan["html_seconds"]
+        out["nochange_extrapolated"] = True
+        out["nochange_rendered"] = None
+        out["plan"] = plan
+        log(f"  EXTRAPOLATED cold build {out['cold_seconds']:.1f} s from {len(names)} PDFs")
+    out["seconds_per_country"] = out["cold_seconds"] / size
+    out["nochange_vs_site_only"] = out["nochange_seconds"] / out["site_only_seconds"]
+
+    if full:
+        # ---- edit one country's summary: only its own PDF shows the summary
+        edited = ids[len(ids) // 2] if size > 1 else ids[0]
+        path = root / "countries" / f"{edited}.yaml"
+        _edit_yaml(path, lambda d: d.update(summary=d["summary"].rstrip() + " Edited by the benchmark."))
+        r = run_phase("build", root=str(root), site=str(site), cache=str(cache), jobs=jobs, pdfs=True)
+        out["edit_summary"] = {"country": edited, "rendered": r["rendered"], "expected": [f"{edited}-en"],
+                               "seconds": r["wall_seconds"]}
+        log(f"  edit {edited} summary: rendered {r['rendered']}")
+        # ---- edit one of its contact agencies: shown in its PDF, its neighbours' and the regional edition
+        doc = _load_yaml(path)
+        if doc.get("contacts"):
+            _edit_yaml(path, lambda d: d["contacts"][0].update(role=d["contacts"][0]["role"].rstrip() + " (edited)"))
+            listing = sorted(f"{c}-en" for c in ids if c != edited and edited.upper() in
+                             [n.upper() for n in _load_yaml(root / "countries" / f"{c}.yaml").get("neighbours", [])])
+            r = run_phase("build", root=str(root), site=str(site), cache=str(cache), jobs=jobs, pdfs=True)
+            out["edit_contact"] = {"country": edited, "rendered": r["rendered"],
+                                   "expected": sorted([f"{edited}-en", *listing, "toolkit-en"]),
+                                   "seconds": r["wall_seconds"]}
+            log(f"  edit {edited} contact: rendered {r['rendered']}")
+        # ---- edit a shared standard: every PDF includes the victim protection checklist
+        vps = root / "victim_protection" / "vps.yaml"
+        _edit_yaml(vps, lambda d: d["standards"][0].update(entitlement=d["standards"][0]["entitlement"].rstrip()
+                                                            + " Edited by the benchmark."))
+        plan = run_phase("plan", root=str(root), cache=str(cache))
+        out["edit_shared"] = {"would_render": len(plan["missing"]), "of": plan["total"], "counted_by": "cache keys"}
+        log(f"  edit a shared standard: {len(plan['missing'])} of {plan['total']} PDFs to re-render")
+        cache_files = list(cache.glob("*.pdf"))
+        out["cache_after"] = {"entries": len(cache_files), "bytes": sum(p.stat().st_size for p in cache_files)}
+    return out
+
+
+def bench_pdf(work: Path, args: argparse.Namespace, log) -> dict[str, Any]:
+    """Size-independent PDF measurements, on the smallest dataset of the run."""
+    root = work / "toolkit_data"
+    reference = str(REFERENCE) if REFERENCE.exists() and not args.no_reference else None
+    out: dict[str, Any] = {}
+    compare = run_phase("pdf_compare", root=str(root), iso3=WATCHED, repeats=args.repeats, reference=reference)
+    out["compare"] = compare
+    out["ours_vs_bare"] = compare["ours_seconds"] / compare["bare_seconds"]
+    out["layout_vs_bare"] = compare["ours_layout_seconds"] / compare["bare_seconds"]
+    out["ours_s_per_page"] = compare["ours_seconds"] / compare["pages"]
+    if reference:
+        out["reference_s_per_page"] = compare["reference_seconds"] / compare["reference_pages"]
+        out["s_per_page_vs_reference"] = out["ours_s_per_page"] / out["reference_s_per_page"]
+    else:
+        out["reference_note"] = f"{REFERENCE} is absent: the reference row is skipped"
+    log(f"  PDF: ours {compare['ours_seconds']:.1f} s, bare {compare['bare_seconds']:.1f} s, {compare['pages']} pages")
+    countries = sorted(p.stem for p in (root / "countries").glob("*.yaml"))
+    names = [f"{c}-en" for c in countries[: args.jobs_sample]]
+    one = run_phase("jobs", root=str(root), cache=str(work / "jobs-1"), jobs=1, names=names)
+    two = run_phase("jobs", root=str(root), cache=str(work / "jobs-2"), jobs=2, names=names)
+    out["jobs"] = {"pdfs": names, "one": one, "two": two, "speedup": one["seconds"] / two["seconds"]}
+    log(f"  1 job {one['seconds']:.1f} s, 2 jobs {two['seconds']:.1f} s")
+    return out
+
+
+# ================================================================= report
+
+
+def harfbuzz_subset() -> str | None:
+    try:
+        proc = subprocess.run(["dpkg-query", "-W", "-f", "${Status} ${Version}", "libharfbuzz-subset0"],
+                              capture_output=True, text=True)
+    except OSError:
+        return None
+    return proc.stdout.split()[-1] if proc.returncode == 0 and "installed" in proc.stdout else None
+
+
+def table(results: dict[str, Any]) -> str:
+    sizes = results["sizes"]
+    pdf = results["pdf"]
+    rows: list[tuple[str, str, str, str]] = []
+
+    def row(name: str, value: str, target: str = "", verdict: bool | None = None) -> None:
+        rows.append((name, value, target, "" if verdict is None else ("met" if verdict else "MISSED")))
+
+    for key, r in sizes.items():
+        est = "~" if r.get("cold_extrapolated") else ""
+        label = f"{key} countries"
+        row(f"{label}: cold full build", f"{est}{r['cold_seconds']:.1f} s ({est}{r['seconds_per_country']:.2f} s/country)"
+            + (" EXTRAPOLATED from a PDF sample" if est else ""))
+        if r.get("nochange_rendered") is not None:
+            row(f"{label}: no-change rebuild PDFs rendered", str(r["nochange_rendered"]), "0", r["nochange_rendered"] == 0)
+        row(f"{label}: no-change rebuild / site-only build",
+            f"{est}{r['nochange_seconds']:.1f} / {r['site_only_seconds']:.1f} s = {est}{r['nochange_vs_site_only']:.2f}x",
+            "<= 1.2x", r["nochange_vs_site_only"] <= 1.2)
+        for edit in ("edit_summary", "edit_contact"):
+            if edit in r:
+                e = r[edit]
+                row(f"{label}: {edit.replace('_', ' ')} ({e['country']}) re-rendered",
+                    f"{len(e['rendered'])}: {', '.join(e['rendered'])}", f"{len(e['expected'])}",
+                    e["rendered"] == e["expected"])
+        if "edit_shared" in r:
+            e = r["edit_shared"]
+            row(f"{label}: edit a shared standard, PDFs to re-render", f"{e['would_render']} of {e['of']}",
+                f"{e['of']}", e["would_render"] == e["of"])
+        row(f"{label}: site build (plugin) / plain mkdocs",
+            f"{r['mkdocs_ours_seconds']:.1f} / {r['mkdocs_plain_seconds']:.1f} s = {r['site_vs_plain']:.2f}x",
+            "<= 1.2x", r["site_vs_plain"] <= 1.2)
+        row(f"{label}: country page ({WATCHED.upper()}) HTML", f"{r['country_page_bytes']:,} bytes; site "
+            f"{r['site_pages']} pages, {r['html_total_bytes'] / 1_048_576:.1f} MB of HTML")
+        row(f"{label}: peak memory (any process)", f"{r['peak_rss_kb'] / 1_048_576:.2f} GiB", "<= 1.5 GiB",
+            r["peak_rss_kb"] <= 1.5 * 1_048_576)
+    keys = list(sizes)
+    if len(keys) > 1:
+        first, last = sizes[keys[0]], sizes[keys[-1]]
+        ratio = last["seconds_per_country"] / first["seconds_per_country"]
+        est = "~" if last.get("cold_extrapolated") or first.get("cold_extrapolated") else ""
+        row(f"s/country, {keys[-1]} / {keys[0]} countries", f"{est}{ratio:.2f}x", "<= 1.15x", ratio <= 1.15)
+        growth = results.get("page_growth", {})
+        row(f"pages that grow from {keys[0]} to {keys[-1]} countries (not index pages)",
+            ", ".join(growth.get("non_index", [])) or "none", "none", not growth.get("non_index"))
+    c = pdf["compare"]
+    row("PDF: ours (render_html + html_to_pdf) / bare WeasyPrint",
+        f"{c['ours_seconds']:.2f} / {c['bare_seconds']:.2f} s = {pdf['ours_vs_bare']:.3f}x "
+        f"(layout only {pdf['layout_vs_bare']:.3f}x)", "<= 1.10x", pdf["ours_vs_bare"] <= 1.10)
+    if "s_per_page_vs_reference" in pdf:
+        row("PDF: our s/page / reference document's",
+            f"{pdf['ours_s_per_page']:.3f} / {pdf['reference_s_per_page']:.3f} = {pdf['s_per_page_vs_reference']:.2f}x",
+            "<= 1.0x", pdf["s_per_page_vs_reference"] <= 1.0)
+    else:
+        row("PDF: our s/page / reference document's", f"skipped: {pdf['reference_note']}")
+    j = pdf["jobs"]
+    row(f"PDF: 1 job / 2 jobs ({len(j['pdfs'])} PDFs)",
+        f"{j['one']['seconds']:.1f} / {j['two']['seconds']:.1f} s = {j['speedup']:.2f}x", ">= 1.75x", j["speedup"] >= 1.75)
+    row("libharfbuzz-subset0", results["libharfbuzz_subset0"] or "NOT installed", "installed",
+        results["libharfbuzz_subset0"] is not None)
+    widths = [max(len(r[i]) for r in [("measure", "value", "target", "")] + rows) for i in range(4)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(("measure", "value", "target", ""), widths, strict=True))]
+    lines += ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def peak(result: dict[str, Any]) -> int:
+    """The largest max RSS (KiB) found anywhere in a result."""
+    best = 0
+    if isinstance(result, dict):
+        for key, value in result.items():
+            if key.endswith("max_rss_kb") and isinstance(value, int):
+                best = max(best, value)
+            else:
+                best = max(best, peak(value))
+    elif isinstance(result, list):
+        best = max((peak(v) for v in result), default=0)
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="tiptoolkit bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=None, help="numbers of countries, comma-separated (default 8,50,195)")
+    parser.add_argument("--quick", action="store_true", help="smallest size only (2 countries), one repeat, 2-PDF samples")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON results (default {DEFAULT_OUT})")
+    parser.add_argument("--source", type=Path, default=SOURCE, help="content to clone (default toolkit_data)")
+    parser.add_argument("--jobs", type=int, default=None, help="PDF workers for the builds (default: cores)")
+    parser.add_argument("--repeats", type=int, default=None, help="repeats of the timed comparisons (best kept)")
+    parser.add_argument("--jobs-sample", type=int, default=None, help="country PDFs in the 1-vs-2-jobs comparison")
+    parser.add_argument("--full-pdfs-max", type=int, default=None,
+                        help="render every PDF only up to this size; above it, a sample (EXTRAPOLATED)")
+    parser.add_argument("--pdf-sample", type=int, default=4, help="country PDFs rendered above --full-pdfs-max")
+    parser.add_argument("--no-reference", action="store_true", help="skip the reference document")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (printed)")
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    parser.add_argument("phase_args", nargs="?", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.phase:
+        result = PHASES[args.phase](**json.loads(args.phase_args))
+        sys.stdout.flush()
+        print(json.dumps(result))
+        return 0
+
+    sizes = [int(s) for s in (args.sizes or ("2" if args.quick else "8,50,195")).split(",")]
+    args.repeats = args.repeats or (1 if args.quick else 2)
+    args.jobs_sample = args.jobs_sample or (2 if args.quick else 4)
+    args.source = args.source.resolve()
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    started = time.perf_counter()
+    results: dict[str, Any] = {
+        "command": " ".join(["tiptoolkit bench", *(argv if argv is not None else sys.argv[1:])]),
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                    "load_average_at_start": os.getloadavg()},
+        "libharfbuzz_subset0": harfbuzz_subset(),
+        "reference": str(REFERENCE) if REFERENCE.exists() else None,
+        "sizes": {},
+    }
+    from importlib.metadata import version
+
+    results["versions"] = {name: version(name) for name in ("weasyprint", "mkdocs", "mkdocs-material", "tiptoolkit")}
+    temp = Path(tempfile.mkdtemp(prefix="tiptoolkit-bench-"))
+    try:
+        for index, size in enumerate(sorted(sizes)):
+            log(f"{size} countries")
+            work = temp / str(size)
+            work.mkdir()
+            result = bench_size(size, work, args, log)
+            if index == 0:
+                results["pdf"] = bench_pdf(work, args, log)
+            result["peak_rss_kb"] = peak(result)
+            results["sizes"][str(size)] = result
+        keys = list(results["sizes"])
+        if len(keys) > 1:
+            small, large = results["sizes"][keys[0]]["html_sizes"], results["sizes"][keys[-1]]["html_sizes"]
+            grown = sorted(p for p in small if p in large and large[p] > small[p] * 1.02)
+            results["page_growth"] = {"index": [p for p in grown if index_page(p)],
+                                      "non_index": [p for p in grown if not index_page(p)]}
+        results["parent"] = _rusage()
+        results["peak_rss_kb_any_process"] = max(peak(results), results["parent"]["self_max_rss_kb"])
+        results["seconds"] = time.perf_counter() - started
+    finally:
+        if args.keep:
+            log(f"kept {temp}")
+        else:
+            shutil.rmtree(temp, ignore_errors=True)
+    for result in results["sizes"].values():  # the page-by-page sizes are long: keep a summary
+        sizes_ = result.pop("html_sizes")
+        result["largest_pages"] = dict(sorted(sizes_.items(), key=lambda kv: -kv[1])[:5])
+    text = table(results)
+    print(text)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({**results, "table": text.splitlines()}, indent=1) + "\n", encoding="utf-8")
+    log(f"wrote {args.out} ({results['seconds']:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,343 @@
+"""Generated pages: the Dataset and the shared views, rendered through Jinja templates into Markdown.
+
+Pure Python, no MkDocs: a page is a path, a title and Markdown text. Templates
+run in a sandboxed, autoescaping Jinja environment whose output escapes `{` and `}`,
+so no content string can ever be read as a template, here or by mkdocs-macros.
+"""
+
+from __future__ import annotations
+
+import functools
+import posixpath
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
+
+from .. import analysis
+from ..dataset import Dataset, today
+from ..model import Coverage, Obligation, Pillar, TreatyStatus
+from ..text import inline, markdown_to_html, plain
+from . import charts
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass
+class PdfInfo:
+    """A rendered PDF as the site shows it: where, how big, how many pages."""
+
+    path: str  # relative to the site root, e.g. toolkits/npl-en.pdf
+    bytes: int | None = None
+    pages: int | None = None
+
+    @property
+    def size(self) -> str:
+        if self.bytes is None:
+            return ""
+        return f"{self.bytes / 1_048_576:.1f} MB" if self.bytes >= 1_048_576 else f"{max(1, round(self.bytes / 1024))} KB"
+
+
+@dataclass
+class Page:
+    """One generated page."""
+
+    path: str  # source path, e.g. countries/npl.md
+    title: str
+    markdown: str
+    edit_path: str | None = None  # data file that holds the content, relative to the repository
+    last_reviewed: date | None = None
+    description: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+class Linker:
+    """Relative URLs between generated pages, for directory URLs (the site) and file URLs (the offline copy)."""
+
+    def __init__(self, use_directory_urls: bool = True):
+        self.directory_urls = use_directory_urls
+
+    def dest(self, src: str) -> str:
+        """`countries/npl.md` -> `countries/npl/index.html` (or `countries/npl.html`)."""
+        stem = src.removesuffix(".md")
+        if stem == "index" or stem.endswith("/index") or not self.directory_urls:
+            return stem + ".html"
+        return stem + "/index.html"
+
+    def href(self, from_src: str, to: str, anchor: str | None = None) -> str:
+        """Link from page `from_src` to a page (`x.md`) or a file (`toolkits/npl-en.pdf`)."""
+        here = posixpath.dirname(self.dest(from_src))
+        target = self.dest(to) if to.endswith(".md") else to
+        if self.directory_urls and target.endswith("index.html"):
+            target = target.removesuffix("index.html")
+        relative = posixpath.relpath(target or ".", here or ".")
+        if target.endswith("/") and not relative.endswith("/"):
+            relative += "/"
+        if relative == "./":
+            relative = ""
+        return f"{relative}#{anchor}" if anchor else (relative or "./")
+
+
+# Characters written as entities in every value: braces (templates, attr_list) and brackets (links, images).
+_INERT_IN_MARKUP = str.maketrans({"{": "&#123;", "}": "&#125;", "[": "&#91;", "]": "&#93;"})
+# In plain text also the rest of Markdown's inline syntax and line breaks, so the text shows as typed.
+_INERT_IN_TEXT = str.maketrans(
+    {"{": "&#123;", "}": "&#125;", "[": "&#91;", "]": "&#93;", "*": "&#42;", "_": "&#95;", "`": "&#96;",
+     "\\": "&#92;", "\n": "&#10;", "\r": "&#13;"}
+)
+
+
+def _escape_braces(value: Any) -> Any:
+    """Jinja `finalize`: every value is written so that nothing downstream reads it as markup.
+
+    The generated pages are Markdown that MkDocs renders again: a name like `[x](javascript:..)` or
+    `![x](http://..)` printed into a heading would otherwise become a link or a remote image. HTML
+    escaping stops tags; entities for braces stop templates and attribute lists; entities for
+    brackets (and, in plain text, emphasis, code, backslashes and line breaks) stop Markdown.
+    Entities read the same in HTML text and attributes, so the page shows exactly the text.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return Markup(str(value).translate(_INERT_IN_MARKUP))
+    return Markup(str(escape(value)).translate(_INERT_IN_TEXT))
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        finalize=_escape_braces,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(md=markdown_to_html, inline=inline, plain=plain, date=analysis.format_date)
+    env.globals.update(
+        Coverage=Coverage,
+        Obligation=Obligation,
+        Pillar=Pillar,
+        TreatyStatus=TreatyStatus,
+        article_label=analysis.article_label,
+    )
+    return env
+
+
+class SiteBuilder:
+    """Builds every generated page from one validated dataset."""
+
+    def __init__(self, dataset: Dataset, linker: Linker, pdfs: dict[str, PdfInfo], data_prefix: str = "toolkit_data",
+                 stale_after_days: int = analysis.STALE_AFTER_DAYS, now: date | None = None):
+        self.ds = dataset
+        self.linker = linker
+        self.pdfs = pdfs
+        self.data_prefix = data_prefix
+        self.stale_after_days = stale_after_days  # 0: no "not reviewed since" markers
+        self.now = now or today()
+        self.pages: list[Page] = []
+
+    # -------------------------------------------------------------- helpers
+
+    def _render(self, template: str, src: str, **context: Any) -> str:
+        def link(to: str, anchor: str | None = None) -> str:
+            return self.linker.href(src, to, anchor)
+
+        def ref(full_id: str) -> str:
+            """Link to any citable id: `tip-protocol/art-6`, `tip-model-law/art-8`, `vps/shelter`, `npl`."""
+            return self.ref_url(src, full_id)
+
+        return environment().get_template(template).render(
+            ds=self.ds, link=link, ref=ref, ref_label=self.ref_label, a=analysis, pdfs=self.pdfs, stale_since=self.stale,
+            **context,
+        )
+
+    def stale(self, item: Any) -> date | None:
+        """When a fact-bearing item was last reviewed, if that is longer ago than the site's threshold."""
+        if not self.stale_after_days or item is None:
+            return None
+        return analysis.stale_since(item, self.now, self.stale_after_days)
+
+    def _edit(self, model: Any) -> str | None:
+        where = model._where
+        return f"{self.data_prefix}/{where[0]}" if where else None
+
+    def add(self, src: str, title: str, template: str, *, edit: Any = None, reviewed: tuple = (), description: str = "",
+            **context: Any) -> Page:
+        page = Page(
+            path=src,
+            title=title,
+            markdown=self._render(template, src, title=title, **context),
+            edit_path=self._edit(edit) if edit is not None else None,
+            last_reviewed=analysis.last_reviewed(*reviewed) if reviewed else None,
+            description=description,
+        )
+        self.pages.append(page)
+        return page
+
+    def ref_url(self, src: str, full_id: str) -> str:
+        head, _, rest = full_id.partition("/")
+        if head in self.ds.instruments:
+            return self.linker.href(src, f"instruments/{head}.md", rest or None)
+        if head in self.ds.model_laws and rest:
+            provision = self.ds.provisions.get(full_id)
+            chapter = provision.chapter if provision else "index"
+            return self.linker.href(src, f"model-law/{head}/{chapter}.md", rest)
+        if head == "vps" and rest:
+            return self.linker.href(src, f"victim-protection/{rest}.md")
+        if head == "nap" and rest:
+            pillar, _, anchor = rest.partition("/")
+            return self.linker.href(src, f"action-plan/{pillar}.md", anchor.replace("/", "-") or None)
+        if head in self.ds.countries:
+            return self.linker.href(src, f"countries/{head}.md")
+        return self.linker.href(src, "index.md")
+
+    def ref_label(self, full_id: str) -> str:
+        if full_id in self.ds.articles:
+            instrument = self.ds.article_instrument[full_id]
+            return f"{instrument.abbreviation}, {analysis.article_label(instrument, self.ds.articles[full_id])}"
+        if full_id in self.ds.provisions:
+            law = self.ds.provision_law[full_id]
+            provision = self.ds.provisions[full_id]
+            return f"{law.short_title}, art. {provision.number} ({provision.title})"
+        if full_id in self.ds.standards:
+            return f"Standard: {self.ds.standards[full_id].title}"
+        if full_id in self.ds.objectives:
+            return f"Action plan: {self.ds.objectives[full_id].title}"
+        if full_id in self.ds.activities:
+            return f"Action plan: {self.ds.activities[full_id].title}"
+        if full_id in self.ds.countries:
+            return self.ds.countries[full_id].name
+        if full_id in self.ds.instruments:
+            return self.ds.instruments[full_id].short_title
+        return full_id
+
+    # -------------------------------------------------------------- pages
+
+    def build(self) -> list[Page]:
+        ds = self.ds
+        countries = analysis.countries_in_order(ds)
+        instruments = analysis.instruments_in_order(ds)
+
+        self.add("countries/index.md", "Countries", "countries_index.md.j2", countries=countries,
+                 matrix=analysis.ratification_matrix(ds), instruments=instruments, reviewed=tuple(countries))
+        for country in countries:
+            pdf = self.pdfs.get(f"{country.id}-en")
+            self.add(
+                f"countries/{country.id}.md", country.name, "country.md.j2", edit=country, reviewed=(country,),
+                description=plain(country.summary), country=country, pdf=pdf,
+                cells=[analysis.ratification(ds, country, i) for i in instruments],
+                timeline_svg=charts.timeline(ds, country),
+                coverage=analysis.coverage(ds, country),
+                gaps=analysis.gaps(ds, country),
+                to_assess=analysis.to_assess(ds, country),
+                by_pillar=analysis.gaps_by_pillar(ds, country),
+                plan=analysis.current_plan(country),
+                agreements=analysis.agreements(ds, country),
+                neighbours=analysis.neighbour_contacts(ds, country),
+                sources=analysis.sources(country),
+            )
+
+        self.add("instruments/index.md", "Instruments", "instruments_index.md.j2", instruments=instruments,
+                 reviewed=tuple(instruments))
+        for instrument in instruments:
+            self.add(
+                f"instruments/{instrument.id}.md", instrument.short_title, "instrument.md.j2", edit=instrument,
+                reviewed=(instrument,), description=plain(instrument.title), instrument=instrument,
+                implementing={a.id: analysis.implementing(ds, f"{instrument.id}/{a.id}") for a in instrument.articles},
+                sources=analysis.sources(instrument),
+            )
+
+        laws = sorted(ds.model_laws.values(), key=lambda law: law.id, reverse=True)
+        self.add("model-law/index.md", "Model law", "model_law_index.md.j2", laws=laws, reviewed=tuple(laws))
+        for law in laws:
+            self.add(f"model-law/{law.id}/index.md", law.short_title, "model_law.md.j2", edit=law, reviewed=(law,),
+                     law=law, sources=analysis.sources(law))
+            for chapter in law.chapters:
+                provisions = [p for p in sorted(law.provisions, key=lambda p: p.number) if p.chapter == chapter.id]
+                self.add(
+                    f"model-law/{law.id}/{chapter.id}.md", f"{chapter.number}. {chapter.title}", "model_law_chapter.md.j2",
+                    edit=law, reviewed=tuple(provisions) or (law,), law=law, chapter=chapter, provisions=provisions,
+                    sources=analysis.sources(*provisions),
+                )
+
+        vps = ds.victim_protection
+        self.add("victim-protection/index.md", vps.title, "standards_index.md.j2", edit=vps, reviewed=(vps,), vps=vps)
+        for standard in vps.standards:
+            self.add(f"victim-protection/{standard.id}.md", standard.title, "standard.md.j2", edit=vps,
+                     reviewed=(standard,), description=plain(standard.entitlement), standard=standard,
+                     sources=analysis.sources(standard))
+
+        plan = ds.action_plan
+        self.add("action-plan/index.md", plan.title, "action_plan_index.md.j2", edit=plan, reviewed=(plan,), plan=plan,
+                 sources=analysis.sources(plan))
+        for pillar in plan.pillars:
+            self.add(f"action-plan/{pillar.id.value}.md", pillar.title, "action_plan_pillar.md.j2", edit=plan,
+                     reviewed=(plan,), plan=plan, pillar=pillar, sources=analysis.sources(plan))
+
+        coop = ds.cooperation
+        self.add("cooperation/index.md", coop.title, "cooperation.md.j2", edit=coop, reviewed=(coop,), coop=coop,
+                 sources=analysis.sources(coop))
+        self.add("cooperation/referral-form.md", coop.referral_form.title, "referral_form.md.j2", edit=coop,
+                 reviewed=(coop,), coop=coop, sources=analysis.sources(coop))
+
+        self.add("compare/index.md", "Compare countries", "compare_index.md.j2", reviewed=tuple(countries))
+        self.add("compare/ratifications.md", "Ratification matrix", "compare_ratifications.md.j2",
+                 reviewed=tuple(countries), matrix=analysis.ratification_matrix(ds), instruments=instruments,
+                 countries=countries, sources=analysis.sources(*(r for c in countries for r in c.ratifications)))
+        self.add("compare/coverage.md", "Coverage heat map", "compare_coverage.md.j2", reviewed=tuple(countries),
+                 countries=countries, heat=analysis.heatmap(ds), heatmap_svg=charts.heatmap(ds),
+                 sources=analysis.sources(*(a for c in countries for a in c.coverage)))
+
+        glossary = ds.glossary
+        self.add("glossary.md", "Glossary", "glossary.md.j2", edit=glossary, reviewed=(glossary,), glossary=glossary,
+                 terms=sorted(glossary.terms, key=lambda t: t.term.lower()), sources=analysis.sources(glossary))
+        self.add("open-data.md", "Open data", "data.md.j2", countries=countries,
+                 reviewed=tuple(document.model for document in ds.documents))
+        return self.pages
+
+
+def _nav_title(title: str) -> Markup:
+    """A title for MkDocs' navigation: Material prints nav titles as HTML, unescaped, so they go in escaped
+    (as Markup, so that its templates' own `| e` does not escape them twice)."""
+    return escape(title)
+
+
+def navigation(pages: list[Page], handwritten: list[str]) -> list[Any]:
+    """The site's navigation, in reading order, for MkDocs' `nav` setting (titles escaped: see `_nav_title`)."""
+    by_path = {page.path: page for page in pages}
+
+    def section(title: str, prefix: str, index: str) -> dict[str, list[Any]]:
+        children = [index] + [
+            {_nav_title(by_path[p].title): p}
+            for p in by_path if p.startswith(prefix) and p != index and p.count("/") == prefix.count("/")
+        ]
+        return {title: children}
+
+    def law_sections() -> list[Any]:
+        items: list[Any] = ["model-law/index.md"]
+        for page in pages:
+            if page.path.startswith("model-law/") and page.path.endswith("/index.md") and page.path != "model-law/index.md":
+                folder = page.path.removesuffix("index.md")
+                items.append(section(_nav_title(page.title), folder, page.path))
+        return items
+
+    about = [p for p in ("about.md", "methodology.md", "open-data.md") if p in handwritten or p in by_path]
+    nav: list[Any] = [
+        {"Home": "index.md"},
+        section("Countries", "countries/", "countries/index.md"),
+        section("Instruments", "instruments/", "instruments/index.md"),
+        {"Model law": law_sections()},
+        section("Victim protection", "victim-protection/", "victim-protection/index.md"),
+        section("Action plan", "action-plan/", "action-plan/index.md"),
+        section("Cooperation", "cooperation/", "cooperation/index.md"),
+        section("Compare", "compare/", "compare/index.md"),
+        {"Glossary": "glossary.md"},
+        {"About": about},
+    ]
+    return nav

@@ -1,0 +1,154 @@
+"""The MkDocs plugin: loads and validates the data once per build, generates the pages in memory,
+serves the data to mkdocs-macros for hand-written pages, and writes the open data files."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from markupsafe import escape
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page as MkPage
+
+from .. import analysis
+from ..dataset import DEFAULT_ROOT, Dataset
+from ..problems import format_problems
+from ..validate import validate
+from . import opendata
+from .abbreviations import expand_abbreviations
+from .pages import Linker, Page, PdfInfo, SiteBuilder, navigation
+
+log = logging.getLogger("mkdocs.plugins.tiptoolkit")
+
+PDF_MANIFEST_ENV = "TIPTOOLKIT_PDF_MANIFEST"
+DATA_DIR_ENV = "TIPTOOLKIT_DATA_DIR"  # set by `tiptoolkit build --root`
+
+
+class ToolkitConfig(Config):
+    data_dir = c.Type(str, default=str(DEFAULT_ROOT))
+    """Folder holding the YAML content, relative to mkdocs.yml."""
+    pdf_manifest = c.Optional(c.Type(str))
+    """JSON file describing the rendered PDFs (path, bytes, pages); set by `tiptoolkit build`."""
+    stale_after_days = c.Type(int, default=365)
+    """Mark a country's facts "not reviewed since <date>" when their `last_reviewed` is older; 0 turns it off."""
+
+
+class ToolkitPlugin(BasePlugin[ToolkitConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.dataset: Dataset | None = None
+        self.generated: dict[str, Page] = {}
+        self.root: Path | None = None
+
+    # ------------------------------------------------------------ configuration
+
+    def on_config(self, config: Any) -> Any:
+        config_dir = Path(config.config_file_path).parent
+        self.root = (config_dir / os.environ.get(DATA_DIR_ENV, self.config.data_dir)).resolve()
+        dataset, problems = validate(self.root)
+        if problems:
+            prefix = f"{os.path.relpath(self.root, config_dir)}/"
+            raise PluginError(
+                f"the content has {len(problems)} problem(s):\n" + format_problems(problems, prefix=prefix)
+            )
+        self.dataset = dataset
+        self.data_prefix = os.path.relpath(self.root, config_dir).replace(os.sep, "/")
+        linker = Linker(config.use_directory_urls)
+        builder = SiteBuilder(dataset, linker, self._pdfs(config_dir), data_prefix=self.data_prefix,
+                              stale_after_days=self.config.stale_after_days)
+        self.generated = {page.path: page for page in builder.build()}
+        docs = Path(config.docs_dir)
+        handwritten = sorted(str(p.relative_to(docs)).replace(os.sep, "/") for p in docs.rglob("*.md"))
+        clash = sorted(set(handwritten) & set(self.generated))
+        if clash:
+            raise PluginError(f"these docs/ pages are generated from the data and must not exist by hand: {', '.join(clash)}")
+        if not config.nav:
+            config.nav = navigation(list(self.generated.values()), handwritten)
+        macros = config.plugins.get("macros")
+        if macros is not None:
+            macros.register_variables({"toolkit": MacroData(dataset, linker, builder)})
+        config.watch.append(str(self.root))
+        return config
+
+    def _pdfs(self, config_dir: Path) -> dict[str, PdfInfo]:
+        """PDFs to link: those listed in the manifest the full build writes, else none."""
+        manifest = self.config.pdf_manifest or os.environ.get(PDF_MANIFEST_ENV)
+        if not manifest or not (config_dir / manifest).exists():
+            return {}
+        entries = json.loads((config_dir / manifest).read_text(encoding="utf-8"))
+        return {key: PdfInfo(**value) for key, value in entries.items()}
+
+    # ------------------------------------------------------------ pages
+
+    def on_files(self, files: Files, config: Any) -> Files:
+        for page in self.generated.values():
+            file = File.generated(config, page.path, content=page.markdown)
+            if page.edit_path:
+                file.edit_uri = f"../{page.edit_path}" if config.edit_uri else None
+            else:
+                file.edit_uri = None
+            files.append(file)
+        return files
+
+    def on_page_markdown(self, markdown: str, page: MkPage, config: Any, files: Files) -> str:
+        generated = self.generated.get(page.file.src_uri)
+        if generated is not None:
+            # Generated pages never go through mkdocs-macros, whatever the page holds.
+            page.meta["render_macros"] = False
+            if generated.last_reviewed:
+                page.meta["last_reviewed"] = analysis.format_date(generated.last_reviewed)
+            if generated.description:
+                # Material prints `page.meta.description` into an attribute without escaping it.
+                page.meta["description"] = str(escape(generated.description[:300]))
+        return markdown
+
+    def on_page_content(self, html: str, page: MkPage, config: Any, files: Files) -> str:
+        return expand_abbreviations(html, self._abbreviations())
+
+    def _abbreviations(self) -> dict[str, str]:
+        glossary = self.dataset.glossary if self.dataset else None
+        return {t.abbreviation: t.term for t in glossary.terms if t.abbreviation} if glossary else {}
+
+    # ------------------------------------------------------------ open data
+
+    def on_post_build(self, config: Any) -> None:
+        opendata.write(self.dataset, Path(config.site_dir))
+
+
+class MacroData:
+    """What hand-written pages may use through mkdocs-macros: `{{ toolkit.ratification_matrix() }}` and counts."""
+
+    def __init__(self, dataset: Dataset, linker: Linker, builder: SiteBuilder):
+        self._dataset = dataset
+        self._builder = builder
+
+    @property
+    def countries(self) -> list[dict[str, str]]:
+        return [{"id": c.id, "name": c.name} for c in analysis.countries_in_order(self._dataset)]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        ds = self._dataset
+        return {
+            "countries": len(ds.countries),
+            "instruments": len(ds.instruments),
+            "articles": len(ds.articles),
+            "provisions": len(ds.provisions),
+            "standards": len(ds.standards),
+            "activities": len(ds.activities),
+        }
+
+    def ratification_matrix(self, page_src: str = "index.md") -> str:
+        """The regional ratification matrix as HTML, links relative to `page_src`."""
+        ds = self._dataset
+        return self._builder._render(
+            "_matrix.j2", page_src, matrix=analysis.ratification_matrix(ds), instruments=analysis.instruments_in_order(ds)
+        )

@@ -52,6 +52,8 @@ def test_minimal_fixture_is_clean(minimal):
         (COUNTRY, "    action: ratification\n", "", "a party needs `action`"),
         (COUNTRY, "    status: party", "    status: not-party", "status is 'not-party' but a deposit or action is given"),
         (COUNTRY, "    signed: 2002-12-12\n", "", "ratification follows a signature"),
+        (COUNTRY, "    status: party\n    signed: 2002-12-12\n    action: ratification\n    deposited: 2011-12-23\n",
+         "    status: signatory\n", "a signatory needs the signature date"),
         # coverage_justified
         (COUNTRY, "    citation: Act 2007, s.3\n", "", "coverage 'partial' needs the national provision"),
         (COUNTRY, "    note: Covers only some forms of exploitation.\n", "", "needs a `note`"),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pycountry
 
-from .analysis import stale_since
+from .analysis import frontline_sections, stale_since
 from .dataset import DEFAULT_ROOT, Dataset, load_dataset, today, walk
 from .model import Coverage, Model, Obligation, TreatyStatus, date_range
 from .problems import Problem
@@ -107,6 +107,12 @@ def unique_ids(ds: Dataset) -> Iterator[Problem]:
         yield from _duplicates(ds, ds.cooperation.steps, lambda s: s.id, "id", "step id")
         fields = [f for section in ds.cooperation.referral_form.sections for f in section.fields]
         yield from _duplicates(ds, fields, lambda f: f.id, "id", "form field id")
+    for instrument in ds.instruments.values():
+        yield from _duplicates(ds, instrument.joining_steps, lambda s: s.id, "id", "joining step id")
+    if ds.frontline:
+        for _anchor, section in frontline_sections(ds.frontline):
+            items = section.rows if hasattr(section, "rows") else section.items
+            yield from _duplicates(ds, items, lambda i: i.id, "id", "id")
     for country in ds.countries.values():
         yield from _duplicates(ds, country.ratifications, lambda r: r.instrument, "instrument", "ratification record for")
         yield from _duplicates(ds, country.laws, lambda law: law.id, "id", "law id")
@@ -164,6 +170,16 @@ def references_resolve(ds: Dataset) -> Iterator[Problem]:
         terms = {term.id for term in ds.glossary.terms}
         for term in ds.glossary.terms:
             yield from _refs(ds, term, "see_also", terms.__contains__, "a glossary term")
+    if ds.frontline:
+        for _anchor, section in frontline_sections(ds.frontline):
+            yield from _refs(ds, section, "related", ds.exists, "an article, provision or standard")
+        if ds.cooperation:
+            steps = [step.id for step in ds.cooperation.steps]
+            for index, step in enumerate(ds.frontline.sop_steps):
+                if step in ds.frontline.sop_steps[:index]:
+                    yield ds.problem(ds.frontline, "sop_steps", f"{step!r} is listed twice: remove one", index)
+                elif step not in steps:
+                    yield ds.problem(ds.frontline, "sop_steps", f"{step!r} is not a step of the cooperation procedure: use one of {', '.join(steps)}", index)
     for country in ds.countries.values():
         for record in country.ratifications:
             if record.instrument not in ds.instruments and record.instrument not in ds.failed:
@@ -214,8 +230,8 @@ def ratification_consistent(ds: Dataset) -> Iterator[Problem]:
                 yield ds.problem(record, "status", "a party needs `action` (ratification, accession, ...)")
             if record.status is not TreatyStatus.PARTY and (record.deposited or record.action):
                 yield ds.problem(record, "status", f"status is {record.status.value!r} but a deposit or action is given: set status `party` or remove them")
-            if record.status is TreatyStatus.SIGNATORY and not record.signed:
-                yield ds.problem(record, "signed", "a signatory needs the signature date (`signed`), or status `unknown`")
+            if record.status is TreatyStatus.SIGNATORY and not record.signed and not record.note:
+                yield ds.problem(record, "signed", "a signatory needs the signature date (`signed`), or a `note` saying it is not known")
             if record.action and record.action.value == "ratification" and not record.signed and not record.note:
                 yield ds.problem(record, "signed", "ratification follows a signature: give `signed`, or explain in `note`")
 

@@ -23,18 +23,24 @@ system-deps-test:
 build: $(INSTALLED) system-deps-build
 	$(BIN)/tiptoolkit build
 
-test: $(INSTALLED) system-deps-test
+# axe-core for the accessibility tests, at the version package-lock.json pins (node_modules/ is not committed).
+NODE_INSTALLED := node_modules/.installed
+$(NODE_INSTALLED): package.json package-lock.json | system-deps-test
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+test: $(INSTALLED) system-deps-test $(NODE_INSTALLED)
 	$(BIN)/python -m pytest
 
 validate: $(INSTALLED)
 	$(BIN)/tiptoolkit validate
 
 serve: $(INSTALLED)
-	$(BIN)/mkdocs serve
+	$(BIN)/tiptoolkit serve
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
 
 clean:
-	rm -rf site .site-* .cache
+	rm -rf site .site-* .cache node_modules

@@ -3,7 +3,7 @@
 #   build: fonts and text-shaping libraries WeasyPrint uses for the PDFs (Noto covers the South Asian scripts;
 #          libharfbuzz-subset0 makes font subsetting fast).
 #   test:  adds Chromium for the browser tests (Playwright drives it; it never downloads a browser)
-#          and poppler-utils (pdftoppm, pdffonts) for reading PDFs back.
+#          and poppler-utils (pdftoppm, pdffonts) for reading PDFs back; Node.js and npm when missing.
 set -euo pipefail
 group=${1:-build}
 
@@ -11,6 +11,8 @@ packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fon
           fonts-noto-core fonts-noto-ui-core fonts-dejavu-core)
 if [ "$group" = test ]; then
   packages+=(chromium poppler-utils)
+  # npm installs axe-core (pinned in package-lock.json) for the accessibility tests.
+  command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
   packages+=(python3-venv)

@@ -34,8 +34,7 @@ from tiptoolkit.text import inline, markdown_to_html, plain
 from tiptoolkit.validate import validate
 
 COUNTRY = "NPL"
-# The content under test; TIPTOOLKIT_TEST_DATA points the suite at another copy (e.g. while content is being written).
-ROOT = Path(os.environ.get("TIPTOOLKIT_TEST_DATA", DEFAULT_ROOT)).resolve()
+ROOT = DEFAULT_ROOT  # the real content; `dataset` (conftest) is it, validated once per session
 SECOND_RENDER = """
 import sys
 from pathlib import Path
@@ -161,7 +160,8 @@ def toc_entries(doc: Rendered) -> list[tuple[str, int, int]]:
             if entry["page"] != index or "chunks" in entry:
                 continue
             inside = [
-                (x, y, t) for x, y, t in chunks
+                (x, y, t)
+                for x, y, t in chunks
                 if any(a - 1 <= x <= c + 1 and b - 3 <= y <= d + 1 for a, b, c, d in entry["rects"])
             ]
             entry["chunks"] = sorted(inside, key=lambda c: (-round(c[1]), c[0]))
@@ -179,20 +179,14 @@ def toc_entries(doc: Rendered) -> list[tuple[str, int, int]]:
 
 
 @pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    dataset, problems = validate(ROOT)
-    if problems:
-        pytest.fail("the content does not validate yet:\n" + "\n".join(map(str, problems[:20])))
-    return dataset
-
-
-@pytest.fixture(scope="module")
 def second_npl():
     """A second render of NPL in another process (another hash seed), started before the first one."""
     env = {**os.environ, "PYTHONHASHSEED": "4242"}
     process = subprocess.Popen(
         [sys.executable, "-c", SECOND_RENDER, str(ROOT), COUNTRY],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
     )
     yield process
     if process.poll() is None:
@@ -243,11 +237,33 @@ def test_outline_mirrors_the_toc(which: str, request: pytest.FixtureRequest, dat
     assert [(level, title) for level, title, _page in outline] == [(h.level, normal(h.label)) for h in expected]
 
 
+@pytest.mark.parametrize("which", ["npl", "regional"])
+def test_headings_are_not_stranded(which: str, request: pytest.FixtureRequest) -> None:
+    """Every bookmarked heading has room for content under it on its page (A4: bottom margin 18 mm = 51 pt)."""
+    doc: Rendered = request.getfixturevalue(which)
+
+    def walk(item: pikepdf.Dictionary) -> None:
+        while item is not None:
+            top = float(item.Dest[3])  # /XYZ left top zoom, in points from the bottom of the page
+            assert top >= 51 + 45, f"{item.Title} starts {top - 51:.0f} pt above the bottom margin"
+            if "/First" in item:
+                walk(item.First)
+            item = item.get("/Next")
+
+    walk(doc.pdf.Root.Outlines.First)
+
+
 def test_country_edition_sections_in_order(npl: Rendered) -> None:
     chapters = [title for level, title, _page in npl.outline() if level == 1]
     assert [re.sub(r"^\d+ ", "", t) for t in chapters] == [
-        "Nepal at a glance", "Ratifications", "Gap analysis", "Model provisions to close the gaps",
-        "National action plan", "Victim protection checklist", "Cross-border cooperation", "Glossary",
+        "Nepal at a glance",
+        "Ratifications",
+        "Gap analysis",
+        "Model provisions to close the gaps",
+        "National action plan",
+        "Victim protection checklist",
+        "Cross-border cooperation",
+        "Glossary",
         "Sources and review dates",
     ]
 
@@ -302,7 +318,7 @@ def test_links_internal_and_external(npl: Rendered) -> None:
 
 def expected_fields(dataset: Dataset) -> dict[str, str]:
     """Field name -> PDF field type (/Tx text, /Btn checkbox, /Ch choice)."""
-    expected = {f"nap.{name}": "/Tx" for name in ("coordination.body", "coordination.lead", "plan.title", "plan.period")}
+    expected = {f"nap.{name}": "/Tx" for name in ("body.name", "body.lead", "plan.title", "plan.period")}
     for key in dataset.activities:
         base = "nap." + key.removeprefix("nap/").replace("/", ".")
         expected |= {f"{base}.{part}": "/Tx" for part in ("lead", "partners", "timeline", "budget")}
@@ -322,9 +338,17 @@ def test_form_fields_have_stable_names_and_types(npl: Rendered, dataset: Dataset
         assert name in fields, f"missing form field {name}"
         assert fields[name].get("/FT") == kind, f"{name} is {fields[name].get('/FT')}, not {kind}"
     assert not [name for name in fields if name.startswith("unknown-")], "a form field has no name"
+
+    def partial_names(items: pikepdf.Array) -> list[str]:
+        return [str(item.T) for item in items] + [
+            n for item in items if "/Kids" in item for n in partial_names(item.Kids)
+        ]
+
+    dotted = [name for name in partial_names(npl.pdf.Root.AcroForm.Fields) if "." in name]
+    assert not dotted, f"a partial field name may not contain a period: {dotted[:3]}"
     country = dataset.countries[COUNTRY.lower()]
     if country.coordination_body:
-        assert fields["nap.coordination.body"].get("/V") == country.coordination_body.name
+        assert fields["nap.body.name"].get("/V") == country.coordination_body.name
 
 
 def test_form_fields_can_be_filled_and_read_back(npl: Rendered, dataset: Dataset) -> None:
@@ -427,8 +451,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory, dataset: Dataset) -> tuple
     shutil.copytree(ROOT, root)
 
     def glossary(data):
-        data["terms"].append({"id": "zz-hostile", "term": '<img src="file:///etc/passwd"> hostile term',
-                              "definition": HOSTILE})
+        data["terms"].append(
+            {"id": "zz-hostile", "term": '<img src="file:///etc/passwd"> hostile term', "definition": HOSTILE}
+        )
 
     def country(data):
         data["summary"] = HOSTILE
@@ -453,7 +478,16 @@ def test_hostile_content_is_inert(hostile: tuple[Rendered, Rendered]) -> None:
     doc, _ = hostile
     assert doc.logs == []  # nothing was even fetched, so nothing was refused
     tags = re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)\b([^<>]*)>", doc.html)
-    assert not {name.lower() for name, _ in tags} & {"img", "link", "script", "style", "object", "embed", "iframe", "svg"}
+    assert not {name.lower() for name, _ in tags} & {
+        "img",
+        "link",
+        "script",
+        "style",
+        "object",
+        "embed",
+        "iframe",
+        "svg",
+    }
     for name, attributes in tags:
         assert "style=" not in attributes and "attachment" not in attributes, (name, attributes)
         for url in re.findall(r'\b(?:href|src)="([^"]*)"', attributes):
@@ -491,7 +525,10 @@ def test_same_process_renders_are_identical(hostile: tuple[Rendered, Rendered]) 
     [
         ("*a* **b** `c`", "<p><em>a</em> <strong>b</strong> <code>c</code></p>"),
         ("[ok](https://example.org/a?b=1)", '<p><a href="https://example.org/a?b=1">ok</a></p>'),
-        ("[mail](mailto:x@example.org) [frag](#term-x)", '<p><a href="mailto:x@example.org">mail</a> <a href="#term-x">frag</a></p>'),
+        (
+            "[mail](mailto:x@example.org) [frag](#term-x)",
+            '<p><a href="mailto:x@example.org">mail</a> <a href="#term-x">frag</a></p>',
+        ),
         ("[bad](file:///etc/passwd)", "<p><a>bad</a></p>"),
         ("[rel](../etc/passwd) [js](javascript:alert(1))", "<p><a>rel</a> <a>js</a></p>"),
         ("![i](https://example.org/i.png)", "<p></p>"),
@@ -582,3 +619,24 @@ def test_render_is_cheap_to_repeat() -> None:
     assert render_module._environment() is render_module._environment()
     assert render_module._font_config() is render_module._font_config()
     assert render_module._stylesheets("a4") is render_module._stylesheets("a4")
+
+
+def test_legal_text_levels() -> None:
+    lines = [
+        "In this Act:",
+        "(a) x",
+        "(h) y",
+        "(i) first",
+        "(ii) second",
+        "(iii) third",
+        "(iv) fourth",
+        "(v) fifth",
+        "(i) letter i",
+        "(j) j",
+        "(u) u",
+        "(v) letter v",
+        "(2) next subsection",
+    ]
+    assert render_module._legal_levels(lines) == [1, 2, 2, 3, 3, 3, 3, 3, 2, 2, 2, 2, 1]
+    html = str(render_module._legal("(1) A person [who] <b>x</b>\n(a) *em*"))
+    assert html == '<p class="l1">(1) A person [who] &lt;b&gt;x&lt;/b&gt;</p><p class="l2">(a) <em>em</em></p>'

@@ -19,12 +19,22 @@ from .model import (
     Contact,
     Country,
     Coverage,
+    DifferenceTable,
+    FormField,
+    FrontlineGuide,
+    GuideSection,
     Instrument,
+    JoiningStep,
     ModelLaw,
+    Obligation,
     Pillar,
     Provision,
     Ratification,
+    ReferralForm,
+    Reservation,
+    SopStep,
     Source,
+    TreatyAction,
     TreatyStatus,
 )
 
@@ -252,6 +262,180 @@ def neighbour_contacts(ds: Dataset, country: Country) -> list[tuple[Country, lis
     """Contact agencies of the country's neighbours that are in the data."""
     neighbours = [ds.countries[code.lower()] for code in country.neighbours if code.lower() in ds.countries]
     return [(neighbour, neighbour.contacts) for neighbour in neighbours]
+
+
+# ---------------------------------------------------------------- accession kits
+
+
+def binding_articles(instrument: Instrument) -> list[Article]:
+    """Articles that bind a party: obligation `mandatory`, or at least one paragraph that is."""
+    return [
+        article for article in instrument.articles
+        if article.obligation is Obligation.MANDATORY
+        or any(paragraph.obligation is Obligation.MANDATORY for paragraph in article.paragraphs)
+    ]
+
+
+IN_PLACE, TO_PASS, TO_VERIFY = "in-place", "to-pass", "to-verify"
+
+
+@dataclass(frozen=True)
+class Prerequisite:
+    """A mandatory model provision that implements a binding article, against the country's law."""
+
+    row: CoverageRow
+    articles: tuple[str, ...]  # full ids of the instrument's binding articles it implements
+
+    @property
+    def key(self) -> str:
+        return self.row.key
+
+    @property
+    def state(self) -> str:
+        """`in-place` (covered in full), `to-pass` (not or partly covered), `to-verify` (not assessed)."""
+        return {Coverage.FULL: IN_PLACE, Coverage.UNKNOWN: TO_VERIFY}.get(self.row.coverage, TO_PASS)
+
+
+@dataclass(frozen=True)
+class AccessionKit:
+    """What joining one instrument involves for one country that has not joined it."""
+
+    country: Country
+    instrument: Instrument
+    cell: RatificationCell  # the country's record for the instrument
+    route: TreatyAction  # ratification when the country signed, accession otherwise
+    steps: tuple[JoiningStep, ...]  # the instrument's steps for that route, in order
+    reservations: tuple[Reservation, ...]
+    prerequisites: tuple[Prerequisite, ...]
+    unimplemented: tuple[str, ...]  # binding articles that no mandatory model provision implements
+    precondition: RatificationCell | None  # for a Protocol: the country's record for the parent Convention
+
+    @property
+    def id(self) -> str:
+        return self.instrument.id
+
+    @property
+    def precondition_met(self) -> bool:
+        return self.precondition is None or self.precondition.joined
+
+    def by_state(self, state: str) -> list[Prerequisite]:
+        return [item for item in self.prerequisites if item.state == state]
+
+    @property
+    def in_place(self) -> list[Prerequisite]:
+        return self.by_state(IN_PLACE)
+
+    @property
+    def to_pass(self) -> list[Prerequisite]:
+        return self.by_state(TO_PASS)
+
+    @property
+    def to_verify(self) -> list[Prerequisite]:
+        return self.by_state(TO_VERIFY)
+
+
+def accession_kit(ds: Dataset, country: Country, instrument: Instrument) -> AccessionKit:
+    """The kit for one instrument (whether or not the country has joined it: see `accession_kits`)."""
+    cell = ratification(ds, country, instrument)
+    route = TreatyAction.RATIFICATION if cell.record and cell.record.signed else TreatyAction.ACCESSION
+    binding = [f"{instrument.id}/{article.id}" for article in binding_articles(instrument)]
+    rows = {row.key: row for row in coverage(ds, country)}
+    prerequisites = []
+    for key, _law, provision in all_provisions(ds):
+        articles = tuple(ref for ref in binding if ref in provision.implements)
+        if provision.mandatory and articles:
+            prerequisites.append(Prerequisite(rows[key], articles))
+    implemented = {ref for item in prerequisites for ref in item.articles}
+    parent = ds.instruments.get(instrument.parent) if instrument.parent else None
+    return AccessionKit(
+        country=country,
+        instrument=instrument,
+        cell=cell,
+        route=route,
+        steps=tuple(step for step in instrument.joining_steps if step.route in ("any", route.value)),
+        reservations=tuple(instrument.reservations_allowed),
+        prerequisites=tuple(prerequisites),
+        unimplemented=tuple(ref for ref in binding if ref not in implemented),
+        precondition=ratification(ds, country, parent) if parent else None,
+    )
+
+
+def accession_kits(ds: Dataset, country: Country) -> list[AccessionKit]:
+    """One kit per instrument the country is not (yet) party to, from its ratification records, in instrument order."""
+    return [accession_kit(ds, country, cell.instrument) for cell in not_joined(ds, country)]
+
+
+def accession_stem(country: Country, instrument: Instrument, lang: str = "en") -> str:
+    """File stem of a stand-alone accession kit PDF: `npl-accession-som-protocol-en`."""
+    return f"{country.id}-accession-{instrument.id}-{lang}"
+
+
+# ---------------------------------------------------------------- frontline pocket guide
+
+
+FRONTLINE_SECTIONS = ("trafficking_indicators", "smuggling_indicators", "differences", "first_steps", "never",
+                      "child_safeguards")
+
+
+def frontline_sections(guide: FrontlineGuide) -> list[tuple[str, GuideSection | DifferenceTable]]:
+    """The guide's shared sections in reading order, each with a stable anchor (`trafficking-indicators`)."""
+    return [(name.replace("_", "-"), getattr(guide, name)) for name in FRONTLINE_SECTIONS]
+
+
+@dataclass(frozen=True)
+class PocketGuide:
+    """A country's frontline pocket guide: the shared guide plus whom to call and what the form asks."""
+
+    country: Country
+    guide: FrontlineGuide
+    contacts: tuple[Contact, ...]  # agencies in the country
+    neighbours: tuple[tuple[Country, tuple[Contact, ...]], ...]  # neighbours in the data, with their agencies
+    missing_neighbours: tuple[str, ...]  # ISO3 codes of neighbours the toolkit has no data for
+    form: ReferralForm
+    essential_fields: tuple[FormField, ...]  # the referral form's fields marked `essential`, in form order
+    steps: tuple[SopStep, ...]  # the cooperation procedure's steps the frontline officer takes
+
+    @property
+    def items(self) -> list[BaseModel]:
+        """Everything the guide shows, for its sources and review dates."""
+        return [self.guide, self.country, *(c for _, contacts in self.neighbours for c in contacts)]
+
+
+def frontline_steps(ds: Dataset) -> list[SopStep]:
+    """The cooperation procedure's steps that the frontline guide lists (`sop_steps`), in its order."""
+    if ds.frontline is None or ds.cooperation is None:
+        return []
+    steps = {step.id: step for step in ds.cooperation.steps}
+    return [steps[step] for step in ds.frontline.sop_steps if step in steps]
+
+
+def essential_fields(ds: Dataset) -> list[FormField]:
+    """The referral form's fields marked `essential` (filled in at the point of detection), in form order."""
+    if ds.cooperation is None:
+        return []
+    return [f for section in ds.cooperation.referral_form.sections for f in section.fields if f.essential]
+
+
+def pocket_guide(ds: Dataset, country: Country) -> PocketGuide | None:
+    """The pocket guide of a country, or None when the frontline guide or the cooperation procedure is missing."""
+    guide, coop = ds.frontline, ds.cooperation
+    if guide is None or coop is None:
+        return None
+    return PocketGuide(
+        country=country,
+        guide=guide,
+        contacts=tuple(country.contacts),
+        neighbours=tuple((neighbour, tuple(contacts)) for neighbour, contacts in neighbour_contacts(ds, country)),
+        missing_neighbours=tuple(code for code in country.neighbours if code.lower() not in ds.countries),
+        form=coop.referral_form,
+        essential_fields=tuple(essential_fields(ds)),
+        steps=tuple(frontline_steps(ds)),
+    )
+
+
+def pocket_stem(country: Country, lang: str = "en") -> str:
+    """File stem of a pocket guide PDF: `npl-pocket-en`."""
+    return f"{country.id}-pocket-{lang}"
 
 
 # ---------------------------------------------------------------- provenance

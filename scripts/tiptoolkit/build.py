@@ -29,6 +29,27 @@ from .validate import validate
 PROJECT = DEFAULT_ROOT.parent
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # the notice about MkDocs 2 is known: mkdocs is pinned below 2
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+STORED_IN_ZIP = {".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff", ".woff2", ".gz", ".zip"}
+_VALIDATED: dict[Path, tuple[tuple, object, list]] = {}
+
+
+def validated(root: Path) -> tuple:
+    """`validate(root)`, remembered while no file under `root` changes (and "today" stays the same).
+
+    One `tiptoolkit build` needs the validated content three times (before the PDFs, then in the
+    plugin of the site build and of the offline build); at 195 countries validating takes tens of
+    seconds, so it is done once. The stamp is every file's path, size and modification time.
+    """
+    root = Path(root).resolve()
+    stamp = (os.environ.get("TIPTOOLKIT_TODAY"),
+             tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in root.rglob("*") if p.is_file())))
+    hit = _VALIDATED.get(root)
+    if hit is not None and hit[0] == stamp:
+        return hit[1], hit[2]
+    dataset, problems = validate(root)
+    _VALIDATED.clear()  # one content folder at a time: a long-lived `serve` keeps one dataset
+    _VALIDATED[root] = (stamp, dataset, problems)
+    return dataset, problems
 
 
 class BuildLocked(RuntimeError):
@@ -73,6 +94,31 @@ def interrupts_as_exceptions() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back while a step that must not be cut in half runs (creating the staging
+    folder, the swap and the clean-up); they are delivered, and interrupt the build, right after it."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def source_date_epoch(dataset: object) -> str:
+    """SOURCE_DATE_EPOCH for the build: midnight UTC of the newest `last_reviewed` in the content, so that the
+    dates MkDocs writes (sitemap lastmod, the gzip header of sitemap.xml.gz) come from the content, not the clock."""
+    from datetime import UTC, datetime
+
+    from .analysis import newest_reviewed
+
+    newest = newest_reviewed(*(document.model for document in dataset.documents))
+    if newest is None:
+        return "0"
+    return str(int(datetime(newest.year, newest.month, newest.day, tzinfo=UTC).timestamp()))
+
+
 def exchange(new: Path, current: Path) -> None:
     """Put `new` in place of `current` in one step (renameat2 RENAME_EXCHANGE on Linux), then remove the old one."""
     if not current.exists():
@@ -90,14 +136,21 @@ def exchange(new: Path, current: Path) -> None:
     shutil.rmtree(old)
 
 
-def mkdocs_build(root: Path, site_dir: Path, *, offline: bool = False, pdf_manifest: Path | None = None) -> None:
-    """Run MkDocs (strict) on the content in `root` into `site_dir`."""
+def mkdocs_build(root: Path, site_dir: Path, *, offline: bool = False, pdf_manifest: Path | None = None,
+                 epoch: str | None = None, lang: str = "en") -> None:
+    """Run MkDocs (strict) on the content in `root` into `site_dir`; `epoch` is the SOURCE_DATE_EPOCH to use
+    unless the environment already sets one; `lang` the edition (a translated one goes in `<site>/<lang>/`)."""
     from mkdocs.commands.build import build as run_mkdocs
     from mkdocs.config import load_config
 
-    saved = {key: os.environ.get(key) for key in ("TIPTOOLKIT_OFFLINE", "TIPTOOLKIT_PDF_MANIFEST", "TIPTOOLKIT_DATA_DIR")}
+    saved = {key: os.environ.get(key)
+             for key in ("TIPTOOLKIT_OFFLINE", "TIPTOOLKIT_PDF_MANIFEST", "TIPTOOLKIT_DATA_DIR", "SOURCE_DATE_EPOCH",
+                         "TIPTOOLKIT_LANG")}
     os.environ["TIPTOOLKIT_OFFLINE"] = "true" if offline else "false"
+    os.environ["TIPTOOLKIT_LANG"] = lang
     os.environ["TIPTOOLKIT_DATA_DIR"] = str(root)
+    if epoch is not None and not saved["SOURCE_DATE_EPOCH"]:
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
     if pdf_manifest:
         os.environ["TIPTOOLKIT_PDF_MANIFEST"] = str(pdf_manifest)
     try:
@@ -120,7 +173,8 @@ def zip_folder(folder: Path, target: Path, top: str) -> None:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             info = zipfile.ZipInfo(f"{top}/{path.relative_to(folder).as_posix()}", date_time=FIXED_ZIP_TIME)
             info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
+            # PDFs (and images, fonts) are compressed already: deflating them again costs seconds per PDF for nothing.
+            info.compress_type = zipfile.ZIP_STORED if path.suffix in STORED_IN_ZIP else zipfile.ZIP_DEFLATED
             archive.writestr(info, path.read_bytes())
 
 
@@ -133,15 +187,20 @@ def build(root: Path = DEFAULT_ROOT, site_dir: Path = Path("site"), *, jobs: int
     """
     site_dir = site_dir.resolve()
     started = time.perf_counter()
+    swapped = False  # an interrupt held back during the swap arrives after it: say which site is in place
     try:
         with build_lock(site_dir), interrupts_as_exceptions():
-            dataset, problems = validate(root)
+            dataset, problems = validated(root)
             if problems:
                 print(format_problems(problems, prefix=f"{root.name}/"), file=sys.stderr)
                 print(f"build stopped: {len(problems)} problem(s) in the content; site/ left as it was", file=sys.stderr)
                 return 1
-            staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
+            epoch = source_date_epoch(dataset)
+            staging: Path | None = None
             try:
+                # An interrupt held back here arrives as soon as `staging` is set, inside the `try`: it is cleaned up.
+                with signals_deferred():
+                    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
                 manifest = None
                 toolkits = staging / "toolkits"
                 if pdfs:
@@ -150,23 +209,33 @@ def build(root: Path = DEFAULT_ROOT, site_dir: Path = Path("site"), *, jobs: int
                     # MkDocs empties its output folder first: the PDFs wait beside it until the site is built.
                     manifest = render_all(dataset, staging / "pending" / "toolkits", jobs=jobs,
                                           cache_dir=cache_dir or DEFAULT_CACHE, report=report)
-                mkdocs_build(root, staging / "site", pdf_manifest=manifest)
+                # English at the root, then each translated edition in <site>/<lang>/ (after: MkDocs empties its folder).
+                editions = sorted(code for code in dataset.languages if code != "en")
+                mkdocs_build(root, staging / "site", pdf_manifest=manifest, epoch=epoch)
+                for lang in editions:
+                    mkdocs_build(root, staging / "site" / lang, pdf_manifest=manifest, epoch=epoch, lang=lang)
                 with tempfile.TemporaryDirectory(prefix=".offline-", dir=site_dir.parent) as offline:
-                    mkdocs_build(root, Path(offline), offline=True, pdf_manifest=manifest)
+                    mkdocs_build(root, Path(offline), offline=True, pdf_manifest=manifest, epoch=epoch)
+                    for lang in editions:
+                        mkdocs_build(root, Path(offline) / lang, offline=True, pdf_manifest=manifest, epoch=epoch, lang=lang)
                     if pdfs:
                         shutil.copytree(staging / "pending" / "toolkits", Path(offline) / "toolkits")
                     zip_folder(Path(offline), staging / "site" / "downloads" / "offline-site.zip", "counter-trafficking-toolkit")
                 if pdfs:
                     os.rename(staging / "pending" / "toolkits", staging / "site" / "toolkits")
-                exchange(staging / "site", site_dir)
+                with signals_deferred():
+                    exchange(staging / "site", site_dir)
+                    swapped = True
             finally:
-                if staging.exists():
-                    shutil.rmtree(staging, ignore_errors=True)
+                with signals_deferred():
+                    if staging is not None and staging.exists():
+                        shutil.rmtree(staging, ignore_errors=True)
     except BuildLocked as error:
         print(f"build refused: {error}", file=sys.stderr)
         return 3
     except KeyboardInterrupt:
-        print("build interrupted: site/ left as it was", file=sys.stderr)
+        done = "the new site was already in place" if swapped else "site/ left as it was"
+        print(f"build interrupted: {done}", file=sys.stderr)
         return 130
     except Exception as error:  # a failing stage must say what failed, and leave site/ intact
         from mkdocs.exceptions import MkDocsException

@@ -118,7 +118,19 @@ def _diff(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
-    return serve(args.root, args.dev_addr)
+    return serve(args.root, args.dev_addr, search=args.search)
+
+
+def _linkcheck(args: argparse.Namespace) -> int:
+    from .linkcheck import main as check
+
+    return check(args.site_dir, args.report, mkdocs_yml=args.root.parent / "mkdocs.yml")
+
+
+def _csp(args: argparse.Namespace) -> int:
+    from .csp import main as csp
+
+    return csp(args.site_dir)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -185,7 +197,18 @@ def main(argv: list[str] | None = None) -> int:
 
     serve = commands.add_parser("serve", help="live preview: rebuild the site on every YAML save (no PDFs)")
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT")
+    serve.add_argument("--search", action="store_true", help="build the search index too (slower rebuilds)")
     serve.set_defaults(run=_serve)
+
+    linkcheck = commands.add_parser("linkcheck", help="check a built site's internal links and anchors and its PDFs' "
+                                    "links, offline; list the external ones (never fetched)")
+    linkcheck.add_argument("--site-dir", type=Path, default=Path("site"))
+    linkcheck.add_argument("--report", type=Path, help="also write the whole report (external links included) as JSON")
+    linkcheck.set_defaults(run=_linkcheck)
+
+    csp = commands.add_parser("csp", help="print the Content-Security-Policy header the built site works under")
+    csp.add_argument("--site-dir", type=Path, default=Path("site"))
+    csp.set_defaults(run=_csp)
 
     args = parser.parse_args(argv)
     args.root = args.root.resolve()

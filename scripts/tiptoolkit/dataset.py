@@ -18,6 +18,7 @@ from .model import (
     Article,
     Cooperation,
     Country,
+    FrontlineGuide,
     Glossary,
     Instrument,
     LanguageFile,
@@ -49,6 +50,7 @@ class Dataset:
     action_plan: ActionPlanTemplate | None = None
     victim_protection: StandardSet | None = None
     cooperation: Cooperation | None = None
+    frontline: FrontlineGuide | None = None  # the shared text of the pocket guides (optional)
     glossary: Glossary | None = None
     languages: dict[str, LanguageFile] = field(default_factory=dict)  # interface languages by code
 
@@ -80,6 +82,8 @@ class Dataset:
                 self.victim_protection = model
             case Cooperation():
                 self.cooperation = model
+            case FrontlineGuide():
+                self.frontline = model
             case Glossary():
                 self.glossary = model
             case LanguageFile():

@@ -44,7 +44,9 @@ def canonical(text: str) -> str:
     try:
         data = yaml.load(text)
     except YAMLError as error:
-        raise FormatError(f"not valid YAML, fix it first (`tiptoolkit validate` says where): {_first_line(error)}") from None
+        raise FormatError(
+            f"not valid YAML, fix it first (`tiptoolkit validate` says where): {_first_line(error)}"
+        ) from None
     if data is None:
         return text.rstrip("\n") + "\n" if text.strip() else ""
     out = io.StringIO()

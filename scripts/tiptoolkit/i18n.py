@@ -50,6 +50,11 @@ KIND_LABELS = {
     "Country": "countries",
     "Chapter": "model law chapters",
     "Term": "glossary terms",
+    "FrontlineGuide": "frontline guide: introduction",
+    "GuideSection": "frontline guide sections",
+    "DifferenceTable": "frontline: trafficking or smuggling",
+    "Difference": "frontline: differences",
+    "GuideItem": "frontline guide items",
 }
 """Content kinds that can be translated, in the order `i18n status` lists them."""
 
@@ -206,7 +211,14 @@ def format_status(rows: list[StatusRow]) -> str:
 
 def status_json(rows: list[StatusRow]) -> list[dict[str, Any]]:
     return [
-        {"lang": r.lang, "kind": r.kind, "total": r.total, "translated": r.translated, "needs_review": r.needs_review,
-         "stale": r.stale, "percent": r.percent}
+        {
+            "lang": r.lang,
+            "kind": r.kind,
+            "total": r.total,
+            "translated": r.translated,
+            "needs_review": r.needs_review,
+            "stale": r.stale,
+            "percent": r.percent,
+        }
         for r in rows
     ]

@@ -2,7 +2,7 @@
 
 Every YAML file is validated into one of the document classes at the bottom
 (`Instrument`, `ModelLaw`, `ActionPlanTemplate`, `StandardSet`, `Country`,
-`Cooperation`, `Glossary`). JSON Schemas for editors are generated from them.
+`Cooperation`, `FrontlineGuide`, `Glossary`). JSON Schemas for editors are generated from them.
 
 Conventions:
 - Text fields hold plain text or light Markdown (emphasis, lists, links); they
@@ -257,6 +257,18 @@ class Reservation(Model):
     summary: Text
 
 
+class JoiningStep(Sourced):
+    """One step a State takes to join an instrument: a line of the accession kit's checklist."""
+
+    id: Slug
+    title: Text = Field(description="Short imperative title, e.g. `Deposit the instrument`.")
+    text: Text = Field(description="What the step involves, in our own words, citing the articles it rests on.")
+    route: Literal["any", "ratification", "accession"] = Field(
+        default="any",
+        description="`ratification` for a State that signed, `accession` for one that did not, `any` for both.",
+    )
+
+
 class Instrument(Sourced):
     """A treaty: UNTOC, one of its Protocols, or a regional convention."""
 
@@ -279,6 +291,12 @@ class Instrument(Sourced):
     joining: Text = Field(description="How a State joins: signature and ratification, or accession.")
     entry_into_force_rule: Text = Field(description="When it enters into force for a State that joins.")
     reservations_allowed: list[Reservation] = Field(default_factory=list)
+    reservations_note: Text | None = Field(
+        default=None, description="What is known about reservations when the instrument has no clause on them."
+    )
+    joining_steps: list[JoiningStep] = Field(
+        default_factory=list, description="The steps of joining, in order: the checklist of the accession kit."
+    )
     complete: bool = Field(description="True when every article of the instrument is in `articles`.")
     articles: list[Article] = Field(min_length=1)
 
@@ -571,6 +589,76 @@ class Cooperation(Sourced):
     translations: dict[Lang, CooperationTranslation] = translations("title, purpose and scope")
 
 
+# ---------------------------------------------------------------- frontline guide
+
+
+GuideItemTranslation = translation_model("GuideItemTranslation", "title", "text")
+GuideSectionTranslation = translation_model("GuideSectionTranslation", "title", "introduction")
+DifferenceTranslation = translation_model("DifferenceTranslation", "aspect", "trafficking", "smuggling")
+FrontlineGuideTranslation = translation_model("FrontlineGuideTranslation", "title", "introduction")
+
+
+class GuideItem(Model):
+    """One line of the pocket guide: a short title and one or two short sentences."""
+
+    id: Slug
+    title: Text = Field(description="A few words, read at a glance.")
+    text: Text = Field(description="One or two short sentences, survivor-centred, in plain words.")
+    translations: dict[Lang, GuideItemTranslation] = translations("title and text")
+
+
+class GuideSection(Sourced):
+    """A list of guide items: indicators, first steps, what never to do, child safeguards."""
+
+    title: Text
+    introduction: str | None = None
+    items: list[GuideItem] = Field(min_length=1)
+    related: list[Ref] = Field(default_factory=list, description="Articles and standards the section rests on.")
+    translations: dict[Lang, GuideSectionTranslation] = translations("title and introduction")
+
+
+class Difference(Model):
+    """One row of the table setting trafficking and smuggling side by side."""
+
+    id: Slug
+    aspect: Text
+    trafficking: Text
+    smuggling: Text
+    translations: dict[Lang, DifferenceTranslation] = translations("aspect, trafficking and smuggling")
+
+
+class DifferenceTable(Sourced):
+    title: Text
+    introduction: str | None = None
+    rows: list[Difference] = Field(min_length=1)
+    related: list[Ref] = Field(default_factory=list)
+    translations: dict[Lang, GuideSectionTranslation] = translations("title and introduction")
+
+
+class FrontlineGuide(Sourced):
+    """What a border, immigration or police officer needs first: the shared text of every pocket guide.
+
+    Each country's pocket guide adds its own contact agencies, its neighbours', the referral form's
+    essential fields and the cooperation procedure's first steps (listed in `sop_steps`).
+    """
+
+    schema_name: ClassVar[str] = "frontline"
+
+    id: Literal["frontline"]
+    title: Text
+    introduction: Text
+    trafficking_indicators: GuideSection
+    smuggling_indicators: GuideSection
+    differences: DifferenceTable
+    first_steps: GuideSection
+    never: GuideSection = Field(description="What an officer must never do.")
+    child_safeguards: GuideSection
+    sop_steps: list[Slug] = Field(
+        min_length=1, description="Ids of the cooperation procedure's steps that the frontline officer takes."
+    )
+    translations: dict[Lang, FrontlineGuideTranslation] = translations("title and introduction")
+
+
 # ---------------------------------------------------------------- glossary
 
 
@@ -639,6 +727,7 @@ DOCUMENT_KINDS: dict[str, type[Model]] = {
     "countries": Country,
     "cooperation": Cooperation,
     "glossary": Glossary,
+    "frontline": FrontlineGuide,
     "i18n": LanguageFile,
 }
 """Folder (or top-level file stem) in toolkit_data -> document class."""

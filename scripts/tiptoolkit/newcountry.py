@@ -35,8 +35,8 @@ def _scalar(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def country_yaml(ds: Dataset, iso3: str, region: str | None = None) -> str:
-    """The text of a new, valid country file for `iso3` (any case)."""
+def identify(iso3: str, region: str | None = None) -> tuple[str, str, str, str]:
+    """(code, name, official name, region) of an ISO 3166-1 alpha-3 code; Refused when unknown or without region."""
     code = iso3.strip().upper()
     record = pycountry.countries.get(alpha_3=code) if len(code) == 3 and code.isalpha() else None
     if record is None:
@@ -47,6 +47,12 @@ def country_yaml(ds: Dataset, iso3: str, region: str | None = None) -> str:
         raise Refused(f"give the UN M49 sub-region of {record.name} with --region, one of: {choices}")
     name = getattr(record, "common_name", None) or record.name
     official = getattr(record, "official_name", None) or record.name
+    return code, name, official, region
+
+
+def country_yaml(ds: Dataset, iso3: str, region: str | None = None) -> str:
+    """The text of a new, valid country file for `iso3` (any case)."""
+    code, name, official, region = identify(iso3, region)
     reviewed = today().isoformat()
     lines = [
         SCHEMA_LINE,
@@ -82,14 +88,19 @@ def country_yaml(ds: Dataset, iso3: str, region: str | None = None) -> str:
         ]
     lines += ["laws: []", "coverage:"]
     for key, _law, _provision in all_provisions(ds):
-        lines += [f"  - provision: {key}", "    coverage: unknown", f"    last_reviewed: {reviewed}", "    confidence: low"]
+        lines += [
+            f"  - provision: {key}",
+            "    coverage: unknown",
+            f"    last_reviewed: {reviewed}",
+            "    confidence: low",
+        ]
     lines += ["action_plans: []", "agreements: []", "contacts: []"]
     return canonical("\n".join(lines) + "\n")
 
 
 def new_country(root: Path, iso3: str, region: str | None = None) -> Path:
     """Write `countries/<iso3>.yaml` under `root`; refuse unknown codes, existing countries and invalid content."""
-    code = iso3.strip().lower()
+    code = identify(iso3, region)[0].lower()
     target = root / "countries" / f"{code}.yaml"
     if target.exists():
         raise Refused(f"{target.relative_to(root.parent)} already exists: edit it instead of starting a new one")

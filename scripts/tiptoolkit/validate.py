@@ -179,7 +179,8 @@ def references_resolve(ds: Dataset) -> Iterator[Problem]:
                 if step in ds.frontline.sop_steps[:index]:
                     yield ds.problem(ds.frontline, "sop_steps", f"{step!r} is listed twice: remove one", index)
                 elif step not in steps:
-                    yield ds.problem(ds.frontline, "sop_steps", f"{step!r} is not a step of the cooperation procedure: use one of {', '.join(steps)}", index)
+                    yield ds.problem(ds.frontline, "sop_steps", f"{step!r} is not a step of the cooperation procedure: "
+                                     f"use one of {', '.join(steps)}", index)
     for country in ds.countries.values():
         for record in country.ratifications:
             if record.instrument not in ds.instruments and record.instrument not in ds.failed:

@@ -24,8 +24,8 @@ from importlib.metadata import version
 from pathlib import Path
 
 from .. import __version__
-from ..dataset import DEFAULT_ROOT, Dataset
 from ..analysis import countries_in_order
+from ..dataset import DEFAULT_ROOT, Dataset
 from .render import ASSETS, html_to_pdf, render_html, write_pdf_atomic
 
 DEFAULT_CACHE = DEFAULT_ROOT.parent / ".cache" / "pdf"
@@ -77,7 +77,9 @@ def environment_fingerprint() -> str:
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     try:
-        fonts = subprocess.run(["fc-list", "--format", "%{file} %{fontversion}\n"], capture_output=True, check=True).stdout
+        fonts = subprocess.run(
+            ["fc-list", "--format", "%{file} %{fontversion}\n"], capture_output=True, check=True
+        ).stdout
         digest.update(b"\n".join(sorted(fonts.splitlines())))
     except (OSError, subprocess.CalledProcessError):
         digest.update(b"no fc-list")
@@ -162,7 +164,11 @@ def render_all(
         target = out_dir / f"{result.job.name}.pdf"
         shutil.copyfile(cache_dir / f"{result.key}.pdf", target)
         os.utime(target, (0, 0))
-        manifest[result.job.name] = {"path": f"{out_dir.name}/{target.name}", "bytes": result.bytes, "pages": result.pages}
+        manifest[result.job.name] = {
+            "path": f"{out_dir.name}/{target.name}",
+            "bytes": result.bytes,
+            "pages": result.pages,
+        }
     manifest_path = out_dir / "manifest.json"
     manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return manifest_path
@@ -184,7 +190,12 @@ def _render_missing(
             _store(cache_dir, key, data)
             timings[key] = (seconds, rss)
         return timings
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_warm_worker)
+    # WeasyPrint, its font configuration and our parsed stylesheets are made once here, before the fork:
+    # every worker inherits them (shared copy-on-write) instead of importing and scanning the fonts again.
+    html_to_pdf("<p></p>", order[0][0].paper)
+    executor = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_warm_worker
+    )
     try:
         futures = {executor.submit(_layout, html, job.paper): (job, key) for job, html, key in order}
         for future, (job, key) in futures.items():

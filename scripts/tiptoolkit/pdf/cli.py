@@ -36,15 +36,21 @@ def render_one(root: Path, country: str, lang: str = "en", output: Path | None =
     if problems:
         print(format_problems(problems, "text", prefix=f"{root.name}/"))
         files = len({p.file for p in problems})
-        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {files} file{'s' if files != 1 else ''}: "
-              "fix them before rendering a toolkit", file=sys.stderr)
+        print(
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {files} file{'s' if files != 1 else ''}: "
+            "fix them before rendering a toolkit",
+            file=sys.stderr,
+        )
         return 1
 
     iso3: str | None = None if country.lower() == REGIONAL else country.upper()
     if iso3 is not None and iso3.lower() not in dataset.countries:
         known = ", ".join(sorted(code.upper() for code in dataset.countries)) or "none yet"
-        print(f"unknown country {country!r}: use an ISO3 code in the content ({known}), "
-              f"or `{REGIONAL}` for the regional edition", file=sys.stderr)
+        print(
+            f"unknown country {country!r}: use an ISO3 code in the content ({known}), "
+            f"or `{REGIONAL}` for the regional edition",
+            file=sys.stderr,
+        )
         return 2
 
     from .render import render_country, write_pdf_atomic

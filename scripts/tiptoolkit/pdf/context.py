@@ -6,7 +6,7 @@ shown, what every form field is named. Headings are registered in one `Outline`
 so the printed table of contents and the PDF bookmarks come from one list.
 
 Form field names are stable and meaningful; readers' tools and our tests rely on them:
-- `nap.coordination.body`, `nap.plan.title`, ... (pre-filled facts, editable)
+- `nap.body.name`, `nap.body.lead`, `nap.plan.title`, ... (pre-filled facts, editable)
 - `nap.<pillar>.<objective>.<activity>.{lead,partners,timeline,budget,status}`
 - `vps.<standard>.<checklist item>` (checkboxes) and `vps.<standard>.notes`
 - `referral.<field id>`
@@ -213,7 +213,9 @@ def merge_sources(sources: list[Source]) -> list[SourceView]:
         locators = merged.setdefault(key, [])
         if source.locator and source.locator not in locators:
             locators.append(source.locator)
-    return [SourceView(title, issuer, year, url, tuple(locators)) for (title, issuer, year, url), locators in merged.items()]
+    return [
+        SourceView(title, issuer, year, url, tuple(locators)) for (title, issuer, year, url), locators in merged.items()
+    ]
 
 
 @dataclass(frozen=True)
@@ -341,9 +343,13 @@ def _nap(ds: Dataset, tk: Toolkit, country: Country | None) -> None:
     if plan and (plan.start or plan.end):
         period = f"{plan.start or '?'}–{plan.end or '?'}" if plan.end != plan.start else str(plan.start)
     tk.nap_facts = (
-        FieldView("nap.coordination.body", "National coordination body", "text", body.name if body else ""),
-        FieldView("nap.coordination.lead", "Lead agency of the coordination body", "text",
-                  (body.lead_agency or "") if body else ""),
+        FieldView("nap.body.name", "National coordination body", "text", body.name if body else ""),
+        FieldView(
+            "nap.body.lead",
+            "Lead agency of the coordination body",
+            "text",
+            (body.lead_agency or "") if body else "",
+        ),
         FieldView("nap.plan.title", "Current or most recent national action plan", "text", plan.title if plan else ""),
         FieldView("nap.plan.period", "Period", "text", period),
         FieldView("nap.plan.status", "Status", "text", plan.status.replace("-", " ") if plan else ""),
@@ -361,26 +367,28 @@ def _nap(ds: Dataset, tk: Toolkit, country: Country | None) -> None:
             for activity in objective.activities:
                 base = f"nap.{pillar.id.value}.{objective.id}.{activity.id}"
                 where = f"{plain(pillar.title)}, {objective.id}, {activity.id}"
-                activities.append(ActivityRow(
-                    id=activity.id,
-                    title=activity.title,
-                    description=activity.description,
-                    indicators=tuple(activity.indicators),
-                    verification=tuple(activity.means_of_verification),
-                    suggested=(
-                        ("Lead", activity.lead),
-                        ("Partners", ", ".join(activity.partners)),
-                        ("Timing", activity.timeline),
-                        ("Budget covers", activity.budget),
-                    ),
-                    fields=(
-                        FieldView(f"{base}.lead", f"{where}: lead agency", "multiline"),
-                        FieldView(f"{base}.partners", f"{where}: partners", "multiline"),
-                        FieldView(f"{base}.timeline", f"{where}: timeline", "multiline"),
-                        FieldView(f"{base}.budget", f"{where}: budget and source", "multiline"),
-                        FieldView(f"{base}.status", f"{where}: status", "choice", choices=PLAN_STATUSES),
-                    ),
-                ))
+                activities.append(
+                    ActivityRow(
+                        id=activity.id,
+                        title=activity.title,
+                        description=activity.description,
+                        indicators=tuple(activity.indicators),
+                        verification=tuple(activity.means_of_verification),
+                        suggested=(
+                            ("Lead", activity.lead),
+                            ("Partners", ", ".join(activity.partners)),
+                            ("Timing", activity.timeline),
+                            ("Budget covers", activity.budget),
+                        ),
+                        fields=(
+                            FieldView(f"{base}.lead", f"{where}: lead agency", "multiline"),
+                            FieldView(f"{base}.partners", f"{where}: partners", "multiline"),
+                            FieldView(f"{base}.timeline", f"{where}: timeline", "multiline"),
+                            FieldView(f"{base}.budget", f"{where}: budget and source", "multiline"),
+                            FieldView(f"{base}.status", f"{where}: status", "choice", choices=PLAN_STATUSES),
+                        ),
+                    )
+                )
             objectives.append(ObjectiveView(objective.id, objective.title, objective.description, tuple(activities)))
         tk.nap_pillars.append(PillarView(heading, pillar.summary, tuple(objectives)))
 
@@ -393,7 +401,10 @@ def _vps(ds: Dataset, tk: Toolkit) -> None:
     for standard in standards.standards:
         heading = tk.outline.add(2, f"vps-{standard.id}", plain(standard.title))
         checklist = tuple(
-            (FieldView(f"vps.{standard.id}.{item.id}", f"{plain(standard.title)}: {plain(item.text)}", "checkbox"), item.text)
+            (
+                FieldView(f"vps.{standard.id}.{item.id}", f"{plain(standard.title)}: {plain(item.text)}", "checkbox"),
+                item.text,
+            )
             for item in standard.checklist
         )
         notes = FieldView(f"vps.{standard.id}.notes", f"{plain(standard.title)}: notes", "multiline")
@@ -418,7 +429,10 @@ def _cooperation(ds: Dataset, tk: Toolkit, country: Country | None) -> None:
     if country:
         tk.agreements = analysis.agreements(ds, country)
         groups = [ContactGroup(country.name, country.id.upper(), tuple(country.contacts))] if country.contacts else []
-        groups += [ContactGroup(n.name, n.id.upper(), tuple(contacts)) for n, contacts in analysis.neighbour_contacts(ds, country)]
+        groups += [
+            ContactGroup(n.name, n.id.upper(), tuple(contacts))
+            for n, contacts in analysis.neighbour_contacts(ds, country)
+        ]
         tk.contact_groups = groups
         tk.missing_contacts = tuple(code for code in country.neighbours if code.lower() not in ds.countries)
     else:
@@ -439,14 +453,22 @@ def _cooperation(ds: Dataset, tk: Toolkit, country: Country | None) -> None:
     tk.sections["sop"] = tk.outline.add(2, "sop", "Standard operating procedure")
     tk.principles = list(coop.principles)
     tk.steps = [
-        StepView(number, step.title, step.actor, step.action, step.time_limit, tuple(ref_label(ds, r) for r in step.legal_basis))
+        StepView(
+            number,
+            step.title,
+            step.actor,
+            step.action,
+            step.time_limit,
+            tuple(ref_label(ds, r) for r in step.legal_basis),
+        )
         for number, step in enumerate(coop.steps, 1)
     ]
     tk.sections["referral"] = tk.outline.add(2, "referral", plain(coop.referral_form.title))
     tk.referral_title = coop.referral_form.title
     tk.referral_instructions = coop.referral_form.instructions
     tk.referral = [
-        FormSectionView(section.title, tuple(_field(f) for f in section.fields)) for section in coop.referral_form.sections
+        FormSectionView(section.title, tuple(_field(f) for f in section.fields))
+        for section in coop.referral_form.sections
     ]
 
 
@@ -470,11 +492,24 @@ def build_toolkit(ds: Dataset, iso3: str | None, lang: str = "en") -> Toolkit:
         title = f"Counter-Trafficking Toolkit: {country.name}"
         subtitle = f"{country.official_name}"
         running = country.name
-        subject = (f"Counter-trafficking toolkit for {country.name}: ratifications, gap analysis against the model "
-                   "provisions, model provisions that close the gaps, national action plan template, victim "
-                   "protection checklist and cross-border cooperation.")
-        keywords = ("trafficking in persons", "counter-trafficking", "toolkit", country.name, country.id.upper(), region,
-                    "gap analysis", "model law", "national action plan", "victim protection", "cross-border cooperation")
+        subject = (
+            f"Counter-trafficking toolkit for {country.name}: ratifications, gap analysis against the model "
+            "provisions, model provisions that close the gaps, national action plan template, victim "
+            "protection checklist and cross-border cooperation."
+        )
+        keywords = (
+            "trafficking in persons",
+            "counter-trafficking",
+            "toolkit",
+            country.name,
+            country.id.upper(),
+            region,
+            "gap analysis",
+            "model law",
+            "national action plan",
+            "victim protection",
+            "cross-border cooperation",
+        )
     else:
         items = [*analysis.countries_in_order(ds), *instruments, *laws, *shared]
         regions = sorted({REGIONS.get(c.region, c.region) for c in ds.countries.values()}) or ["South Asia"]
@@ -482,14 +517,33 @@ def build_toolkit(ds: Dataset, iso3: str | None, lang: str = "en") -> Toolkit:
         title = f"Counter-Trafficking Toolkit: {region}"
         subtitle = "Regional edition"
         running = f"{region}, regional edition"
-        subject = (f"Counter-trafficking toolkit, regional edition for {region}: ratification matrix, model provisions, "
-                   "national action plan template, victim protection checklist and cross-border cooperation.")
-        keywords = ("trafficking in persons", "counter-trafficking", "toolkit", region, "regional edition",
-                    "model law", "national action plan", "victim protection", "cross-border cooperation")
+        subject = (
+            f"Counter-trafficking toolkit, regional edition for {region}: ratification matrix, model provisions, "
+            "national action plan template, victim protection checklist and cross-border cooperation."
+        )
+        keywords = (
+            "trafficking in persons",
+            "counter-trafficking",
+            "toolkit",
+            region,
+            "regional edition",
+            "model law",
+            "national action plan",
+            "victim protection",
+            "cross-border cooperation",
+        )
 
     tk = Toolkit(
-        lang=lang, country=country, title=title, cover_title=country.name if country else region, subtitle=subtitle, running_title=running, subject=subject,
-        keywords=keywords, edition=analysis.newest_reviewed(*items), version=__version__,
+        lang=lang,
+        country=country,
+        title=title,
+        cover_title=country.name if country else region,
+        subtitle=subtitle,
+        running_title=running,
+        subject=subject,
+        keywords=keywords,
+        edition=analysis.newest_reviewed(*items),
+        version=__version__,
     )
     outline = tk.outline
 
@@ -520,12 +574,20 @@ def build_toolkit(ds: Dataset, iso3: str | None, lang: str = "en") -> Toolkit:
         unknown = [row for row in rows if row.needs_assessment and row.provision.mandatory]
         if gaps:
             heading = outline.add(2, "gaps", "Gaps: provisions not covered or covered in part")
-            tk.provision_groups.append(ProvisionGroup(heading, "gaps", _provision_items(
-                ds, outline, [(r.key, r.law, r.provision, r) for r in gaps])))
+            tk.provision_groups.append(
+                ProvisionGroup(
+                    heading, "gaps", _provision_items(ds, outline, [(r.key, r.law, r.provision, r) for r in gaps])
+                )
+            )
         if unknown:
             heading = outline.add(2, "to-verify", "To verify: mandatory provisions not yet assessed")
-            tk.provision_groups.append(ProvisionGroup(heading, "to-verify", _provision_items(
-                ds, outline, [(r.key, r.law, r.provision, r) for r in unknown])))
+            tk.provision_groups.append(
+                ProvisionGroup(
+                    heading,
+                    "to-verify",
+                    _provision_items(ds, outline, [(r.key, r.law, r.provision, r) for r in unknown]),
+                )
+            )
     else:
         tk.chapters["ratifications"] = outline.add(1, "ratifications", "Ratifications across the region")
         tk.matrix_instruments = instruments
@@ -541,8 +603,13 @@ def build_toolkit(ds: Dataset, iso3: str | None, lang: str = "en") -> Toolkit:
                 if several:
                     title = f"{plain(law.short_title)}, {title[0].lower()}{title[1:]}"
                 heading = outline.add(2, f"ch-{law.id}-{chapter.id}", title)
-                tk.provision_groups.append(ProvisionGroup(heading, chapter.summary or "", _provision_items(
-                    ds, outline, [(f"{law.id}/{p.id}", law, p, None) for p in provisions])))
+                tk.provision_groups.append(
+                    ProvisionGroup(
+                        heading,
+                        chapter.summary or "",
+                        _provision_items(ds, outline, [(f"{law.id}/{p.id}", law, p, None) for p in provisions]),
+                    )
+                )
     tk.provision_anchor = {item.key: item.heading.id for group in tk.provision_groups for item in group.items}
 
     tk.chapters["nap"] = outline.add(1, "nap", "National action plan")
@@ -564,15 +631,26 @@ def build_toolkit(ds: Dataset, iso3: str | None, lang: str = "en") -> Toolkit:
     tk.sources = merge_sources(analysis.sources(*items))
     reviewed = []
     if country:
-        reviewed.append(Reviewed(f"{country.name}: country facts", analysis.last_reviewed(country),
-                                 analysis.newest_reviewed(country)))
+        reviewed.append(
+            Reviewed(
+                f"{country.name}: country facts", analysis.last_reviewed(country), analysis.newest_reviewed(country)
+            )
+        )
     else:
-        reviewed += [Reviewed(f"{c.name}: country facts", analysis.last_reviewed(c), analysis.newest_reviewed(c))
-                     for c in analysis.countries_in_order(ds)]
-    reviewed += [Reviewed(plain(i.short_title), analysis.last_reviewed(i), analysis.newest_reviewed(i)) for i in instruments]
+        reviewed += [
+            Reviewed(f"{c.name}: country facts", analysis.last_reviewed(c), analysis.newest_reviewed(c))
+            for c in analysis.countries_in_order(ds)
+        ]
+    reviewed += [
+        Reviewed(plain(i.short_title), analysis.last_reviewed(i), analysis.newest_reviewed(i)) for i in instruments
+    ]
     reviewed += [Reviewed(plain(law.title), analysis.last_reviewed(law), analysis.newest_reviewed(law)) for law in laws]
-    for name, model in (("Action plan template", ds.action_plan), ("Victim protection standards", ds.victim_protection),
-                        ("Cross-border cooperation SOP", ds.cooperation), ("Glossary", ds.glossary)):
+    for name, model in (
+        ("Action plan template", ds.action_plan),
+        ("Victim protection standards", ds.victim_protection),
+        ("Cross-border cooperation SOP", ds.cooperation),
+        ("Glossary", ds.glossary),
+    ):
         if model is not None:
             reviewed.append(Reviewed(name, analysis.last_reviewed(model), analysis.newest_reviewed(model)))
     tk.reviewed = reviewed

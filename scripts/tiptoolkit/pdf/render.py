@@ -17,6 +17,7 @@ import functools
 import hashlib
 import logging
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Literal
@@ -54,8 +55,16 @@ PDF_OPTIONS = {
     "uncompressed_pdf": False,
 }
 
-__all__ = ["LANGUAGES", "PAPERS", "UnknownCountry", "UnsupportedLanguage", "render_country", "render_html",
-           "toolkit_html", "write_pdf_atomic"]
+__all__ = [
+    "LANGUAGES",
+    "PAPERS",
+    "UnknownCountry",
+    "UnsupportedLanguage",
+    "render_country",
+    "render_html",
+    "toolkit_html",
+    "write_pdf_atomic",
+]
 
 
 class UnsupportedLanguage(ValueError):
@@ -75,7 +84,9 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
-    env.filters.update(md=markdown_to_html, inline=inline, plain=plain, date=analysis.format_date, clause=_clause)
+    env.filters.update(
+        md=markdown_to_html, inline=inline, plain=plain, date=analysis.format_date, clause=_clause, legal=_legal
+    )
     env.globals.update(
         Coverage=Coverage,
         coverage_label=context.COVERAGE_LABELS.__getitem__,
@@ -91,8 +102,10 @@ def _stylesheet_text() -> str:
 
 def _paper_css(paper: str) -> str:
     size, cover_height = PAPERS[paper]
-    return (f"@page {{ size: {size}; }} @page wide {{ size: {size} landscape; }} "
-            f"section.cover {{ height: {cover_height}; }}")
+    return (
+        f"@page {{ size: {size}; }} @page wide {{ size: {size} landscape; }} "
+        f"section.cover {{ height: {cover_height}; }}"
+    )
 
 
 @functools.cache
@@ -121,6 +134,44 @@ def _stylesheets(paper: str) -> tuple:
 # ---------------------------------------------------------------- HTML
 
 
+_MARKER = re.compile(r"^\(([a-z]+)\)")
+_ROMANS = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv")
+
+
+def _legal_levels(lines: list[str]) -> list[int]:
+    """1 for subsections and other lines, 2 for paragraphs (a), 3 for subparagraphs (i).
+
+    `(i)`, `(v)` and `(x)` are letters or roman numerals: (i) is roman when (ii) follows,
+    (v) and (x) when (iv) and (ix) came just before.
+    """
+    markers = [match.group(1) if (match := _MARKER.match(line)) else None for line in lines]
+    levels = []
+    for index, marker in enumerate(markers):
+        before = markers[index - 1] if index else None
+        after = markers[index + 1] if index + 1 < len(markers) else None
+        if marker is None:
+            level = 1
+        elif marker == "i":
+            level = 3 if after == "ii" else 2
+        elif marker in ("v", "x"):
+            level = 3 if before == {"v": "iv", "x": "ix"}[marker] else 2
+        elif marker in _ROMANS:
+            level = 3
+        else:
+            level = 2
+        levels.append(level)
+    return levels
+
+
+def _legal(text: str) -> Markup:
+    """Model legal text: one paragraph per line, indented by level: (1) subsection, (a) paragraph, (i) subparagraph."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return Markup("").join(
+        Markup('<p class="l{}">{}</p>').format(level, inline(line))
+        for line, level in zip(lines, _legal_levels(lines), strict=True)
+    )
+
+
 def _clause(text: str) -> Markup:
     """A sentence to join with others by `;`: inline Markdown without its final full stop."""
     return inline(text.rstrip().removesuffix("."))
@@ -144,20 +195,25 @@ def _check(lang: str, paper: str) -> None:
         raise ValueError(f"unknown paper {paper!r}: use one of {', '.join(PAPERS)}")
 
 
-def render_html(dataset: Dataset, iso3: str | None, lang: str = "en", paper: Paper = "a4",
-                standalone: bool = False) -> str:
+def render_html(
+    dataset: Dataset, iso3: str | None, lang: str = "en", paper: Paper = "a4", standalone: bool = False
+) -> str:
     """The toolkit as HTML. With `standalone`, the stylesheets are inlined in a <style>
     element, so bare `weasyprint.HTML(string=...)` lays out exactly the same document."""
     _check(lang, paper)
     tk = build_toolkit(dataset, iso3, lang)
     chapters = {(law.id, ch.id): ch.number for law in dataset.model_laws.values() for ch in law.chapters}
     stylesheet = Markup(_stylesheet_text() + "\n" + _paper_css(paper)) if standalone else None
-    return _environment().get_template("toolkit.html.j2").render(
-        tk=tk,
-        stylesheet=stylesheet,
-        ref_label=functools.partial(context.ref_label, dataset),
-        short_provision_title=lambda row: context.provision_title(row.law, row.provision, several=False),
-        chapter_number=lambda item: chapters.get((item.law.id, item.provision.chapter), ""),
+    return (
+        _environment()
+        .get_template("toolkit.html.j2")
+        .render(
+            tk=tk,
+            stylesheet=stylesheet,
+            ref_label=functools.partial(context.ref_label, dataset),
+            short_provision_title=lambda row: context.provision_title(row.law, row.provision, several=False),
+            chapter_number=lambda item: chapters.get((item.law.id, item.provision.chapter), ""),
+        )
     )
 
 
@@ -175,6 +231,50 @@ def _identifier(html: str, paper: str) -> bytes:
     return digest.hexdigest()[:32].encode("ascii")
 
 
+def _nest_form_fields(document: object, pdf: object) -> None:
+    """WeasyPrint finisher: turn dotted field names into the PDF's field hierarchy.
+
+    A PDF partial field name may not contain a period: the period joins the partial names
+    of a field and its ancestors into its fully qualified name. So `nap.prevention.obj-1.act-2.lead`
+    becomes the field `lead` under `act-2` under ... under `nap`, whose qualified name is exactly
+    that string in every viewer (and in pypdf's `get_fields()`).
+    """
+    import pydyf
+
+    acroform = pdf.catalog.get("AcroForm")
+    if not acroform:
+        return
+    objects = {obj.reference: obj for obj in pdf.objects[1:]}
+    roots = pydyf.Array()
+    parents: dict[tuple[str, ...], pydyf.Dictionary] = {}
+
+    def parent(path: tuple[str, ...]) -> pydyf.Dictionary:
+        if path not in parents:
+            node = pydyf.Dictionary({"T": pydyf.String(path[-1]), "Kids": pydyf.Array()})
+            pdf.add_object(node)
+            parents[path] = node
+            if len(path) == 1:
+                roots.append(node.reference)
+            else:
+                above = parent(path[:-1])
+                node["Parent"] = above.reference
+                above["Kids"].append(node.reference)
+        return parents[path]
+
+    for reference in acroform["Fields"]:
+        field = objects[reference]
+        name = str(field["T"].string)
+        if "." not in name:
+            roots.append(reference)
+            continue
+        *path, leaf = name.split(".")
+        above = parent(tuple(path))
+        field["T"] = pydyf.String(leaf)
+        field["Parent"] = above.reference
+        above["Kids"].append(reference)
+    acroform["Fields"] = roots
+
+
 def html_to_pdf(html: str, paper: Paper = "a4") -> bytes:
     """Lay out toolkit HTML with our stylesheets, fetcher and fonts; return the PDF bytes."""
     from weasyprint import HTML
@@ -185,6 +285,7 @@ def html_to_pdf(html: str, paper: Paper = "a4") -> bytes:
         stylesheets=list(_stylesheets(paper)),
         font_config=_font_config(),
         pdf_identifier=_identifier(html, paper),
+        finisher=_nest_form_fields,
         **PDF_OPTIONS,
     )
 
@@ -199,7 +300,7 @@ def render_country(dataset: Dataset, iso3: str | None, lang: str = "en", paper: 
 
 
 def write_pdf_atomic(data: bytes, path: str | os.PathLike[str]) -> Path:
-    """Write `data` to `path` so readers never see a half-written file: temp file in the same folder, then os.replace."""
+    """Write `data` to `path` so readers never see half a file: a temp file in the same folder, then os.replace."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")

@@ -8,18 +8,20 @@ so no content string can ever be read as a template, here or by mkdocs-macros.
 from __future__ import annotations
 
 import functools
+import html as html_lib
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2 import FileSystemLoader, StrictUndefined, pass_context
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from .. import analysis
 from ..dataset import Dataset, today
+from ..i18n import ENGLISH, PLACEHOLDER, Localized, Translator
 from ..model import Coverage, Obligation, Pillar, TreatyStatus
 from ..text import inline, markdown_to_html, plain
 from . import charts
@@ -52,7 +54,7 @@ class Page:
     edit_path: str | None = None  # data file that holds the content, relative to the repository
     last_reviewed: date | None = None
     description: str = ""
-    meta: dict[str, Any] = field(default_factory=dict)
+    english_only: bool = False  # in a translated edition: a page not translated yet, shown in English
 
 
 class Linker:
@@ -107,6 +109,89 @@ def _escape_braces(value: Any) -> Any:
     return Markup(str(escape(value)).translate(_INERT_IN_TEXT))
 
 
+@pass_context
+def _date(context: Any, value: Any) -> str:
+    """`analysis.format_date`, with the month names of the page's language."""
+    text = analysis.format_date(value)
+    months = context.get("months")
+    if months and text:
+        english = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        text = " ".join(months[english.index(word)] if word in english else word for word in text.split(" "))
+    return text
+
+
+def _inert(value: Any) -> Markup:
+    """Text written exactly as it is, as `_escape_braces` writes a plain value."""
+    return Markup(str(escape(value)).translate(_INERT_IN_TEXT))
+
+
+def _literal(text: str) -> Markup:
+    """Interface text, written as a template's own text is: `<`, `>` and `&` escaped, quotes left as they are."""
+    return Markup(html_lib.escape(text, quote=False).translate(_INERT_IN_TEXT))
+
+
+class Localizer:
+    """What templates use to write text in the edition's language: `t(key, **params)` for interface strings,
+    `tr(item, field, how)` for content fields. English stands in where a translation is missing, marked with
+    `lang="en"` and, for content, a small "(English)" note; in the English edition the text is written as is."""
+
+    def __init__(self, translator: Translator):
+        self.translator = translator
+        self.lang = translator.lang
+
+    def _mark(self, localized: Localized, html: Markup, block: bool, note: bool) -> Markup:
+        if not localized.fallback:
+            return html
+        marker = Markup("")
+        if note:
+            title = self.translator.string("fallback.title").text
+            text = self.translator.string("fallback.marker").text
+            marker = Markup(' <small class="tk-fallback" title="{}">{}</small>').format(title, text)
+        # In a right-to-left edition the English runs left to right, isolated from the text around it.
+        direction = Markup(' dir="ltr"') if self.translator.direction == "rtl" else Markup("")
+        if block:
+            return Markup('<div lang="en"{} class="tk-en">{}</div>{}').format(direction, html, marker)
+        return Markup('<span lang="en"{} class="tk-en">{}</span>{}').format(direction, html, marker)
+
+    def t(self, key: str, **params: Any) -> Markup:
+        """An interface string, its `{placeholders}` filled with escaped values (or Markup as it is)."""
+        localized = self.translator.string(key)
+        html, position = [], 0
+        for match in PLACEHOLDER.finditer(localized.text):
+            value = params[match.group(1)]
+            html += [_literal(localized.text[position:match.start()]), value if isinstance(value, Markup) else _inert(value)]
+            position = match.end()
+        html.append(_literal(localized.text[position:]))
+        return self._mark(localized, Markup("".join(html)), block=False, note=False)
+
+    def ts(self, key: str, **params: Any) -> str:
+        """An interface string as plain text (for attributes and page titles)."""
+        text = self.translator.string(key).text
+        return text.format(**params) if params else text
+
+    def tr(self, item: Any, name: str, how: str = "text", note: bool = True) -> Markup:
+        """A content field: `how` is `text` (escaped as is), `inline`, `md` or `plain`."""
+        localized = self.translator.field(item, name)
+        if how == "md":
+            return self._mark(localized, markdown_to_html(localized.text), block=True, note=note)
+        if how == "inline":
+            html = inline(localized.text)
+        elif how == "plain":
+            html = _inert(plain(localized.text))
+        else:
+            html = _inert(localized.text)
+        return self._mark(localized, html, block=False, note=note)
+
+    def trs(self, item: Any, name: str) -> str:
+        """A content field as plain text, English when not translated (for page titles and descriptions)."""
+        return self.translator.field(item, name).text
+
+    def context(self) -> dict[str, Any]:
+        months = None if self.lang == ENGLISH else self.translator.string("date.months").text.split()
+        return {"t": self.t, "ts": self.ts, "tr": self.tr, "trs": self.trs, "has": self.translator.has, "lang": self.lang,
+                "months": months, "english": self.lang == ENGLISH}
+
+
 @functools.lru_cache(maxsize=1)
 def environment() -> SandboxedEnvironment:
     env = SandboxedEnvironment(
@@ -118,7 +203,7 @@ def environment() -> SandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=markdown_to_html, inline=inline, plain=plain, date=analysis.format_date)
+    env.filters.update(md=markdown_to_html, inline=inline, plain=plain, date=_date)
     env.globals.update(
         Coverage=Coverage,
         Obligation=Obligation,
@@ -133,8 +218,10 @@ class SiteBuilder:
     """Builds every generated page from one validated dataset."""
 
     def __init__(self, dataset: Dataset, linker: Linker, pdfs: dict[str, PdfInfo], data_prefix: str = "toolkit_data",
-                 stale_after_days: int = analysis.STALE_AFTER_DAYS, now: date | None = None):
+                 stale_after_days: int = analysis.STALE_AFTER_DAYS, now: date | None = None, lang: str = ENGLISH):
         self.ds = dataset
+        self.lang = lang
+        self.l10n = Localizer(Translator(dataset, lang))
         self.linker = linker
         self.pdfs = pdfs
         self.data_prefix = data_prefix
@@ -154,7 +241,7 @@ class SiteBuilder:
 
         return environment().get_template(template).render(
             ds=self.ds, link=link, ref=ref, ref_label=self.ref_label, a=analysis, pdfs=self.pdfs, stale_since=self.stale,
-            **context,
+            **self.l10n.context(), **context,
         )
 
     def stale(self, item: Any) -> date | None:
@@ -168,7 +255,7 @@ class SiteBuilder:
         return f"{self.data_prefix}/{where[0]}" if where else None
 
     def add(self, src: str, title: str, template: str, *, edit: Any = None, reviewed: tuple = (), description: str = "",
-            **context: Any) -> Page:
+            english_only: bool = False, **context: Any) -> Page:
         page = Page(
             path=src,
             title=title,
@@ -176,6 +263,7 @@ class SiteBuilder:
             edit_path=self._edit(edit) if edit is not None else None,
             last_reviewed=analysis.last_reviewed(*reviewed) if reviewed else None,
             description=description,
+            english_only=english_only and self.lang != ENGLISH,
         )
         self.pages.append(page)
         return page
@@ -219,18 +307,32 @@ class SiteBuilder:
 
     # -------------------------------------------------------------- pages
 
+    def editions(self, country_id: str) -> list[tuple[str, str, PdfInfo]]:
+        """The country's PDF toolkits in other languages than English: (code, language name, PDF)."""
+        return [
+            (code, language.name, self.pdfs[f"{country_id}-{code}"])
+            for code, language in sorted(self.ds.languages.items())
+            if code != ENGLISH and f"{country_id}-{code}" in self.pdfs
+        ]
+
     def build(self) -> list[Page]:
         ds = self.ds
         countries = analysis.countries_in_order(ds)
         instruments = analysis.instruments_in_order(ds)
+        ts, trs = self.l10n.ts, self.l10n.trs
+        untranslated = self.lang != ENGLISH  # pages whose template has no interface strings yet
 
-        self.add("countries/index.md", "Countries", "countries_index.md.j2", countries=countries,
+        if self.lang != ENGLISH:
+            self.add("index.md", ts("home.title"), "home.md.j2", reviewed=tuple(d.model for d in ds.documents))
+        self.add("countries/index.md", ts("countries.title"), "countries_index.md.j2", countries=countries,
                  matrix=analysis.ratification_matrix(ds), instruments=instruments, reviewed=tuple(countries))
         for country in countries:
             pdf = self.pdfs.get(f"{country.id}-en")
             self.add(
-                f"countries/{country.id}.md", country.name, "country.md.j2", edit=country, reviewed=(country,),
-                description=plain(country.summary), country=country, pdf=pdf,
+                f"countries/{country.id}.md", trs(country, "name"), "country.md.j2", edit=country, reviewed=(country,),
+                description=plain(trs(country, "summary")), country=country, pdf=pdf,
+                pdf_lang=self.pdfs.get(f"{country.id}-{self.lang}") if self.lang != ENGLISH else None,
+                editions=self.editions(country.id),
                 cells=[analysis.ratification(ds, country, i) for i in instruments],
                 timeline_svg=charts.timeline(ds, country),
                 coverage=analysis.coverage(ds, country),
@@ -240,64 +342,77 @@ class SiteBuilder:
                 plan=analysis.current_plan(country),
                 agreements=analysis.agreements(ds, country),
                 neighbours=analysis.neighbour_contacts(ds, country),
+                kits=analysis.accession_kits(ds, country),
+                pocket_pdf=self.pdfs.get(analysis.pocket_stem(country)),
                 sources=analysis.sources(country),
             )
 
         self.add("instruments/index.md", "Instruments", "instruments_index.md.j2", instruments=instruments,
-                 reviewed=tuple(instruments))
+                 reviewed=tuple(instruments), english_only=untranslated)
         for instrument in instruments:
             self.add(
                 f"instruments/{instrument.id}.md", instrument.short_title, "instrument.md.j2", edit=instrument,
-                reviewed=(instrument,), description=plain(instrument.title), instrument=instrument,
+                reviewed=(instrument,), description=plain(instrument.title), instrument=instrument, english_only=untranslated,
                 implementing={a.id: analysis.implementing(ds, f"{instrument.id}/{a.id}") for a in instrument.articles},
                 sources=analysis.sources(instrument),
             )
 
         laws = sorted(ds.model_laws.values(), key=lambda law: law.id, reverse=True)
-        self.add("model-law/index.md", "Model law", "model_law_index.md.j2", laws=laws, reviewed=tuple(laws))
+        self.add("model-law/index.md", "Model law", "model_law_index.md.j2", laws=laws, reviewed=tuple(laws),
+                 english_only=untranslated)
         for law in laws:
             self.add(f"model-law/{law.id}/index.md", law.short_title, "model_law.md.j2", edit=law, reviewed=(law,),
-                     law=law, sources=analysis.sources(law))
+                     law=law, sources=analysis.sources(law), english_only=untranslated)
             for chapter in law.chapters:
                 provisions = [p for p in sorted(law.provisions, key=lambda p: p.number) if p.chapter == chapter.id]
                 self.add(
                     f"model-law/{law.id}/{chapter.id}.md", f"{chapter.number}. {chapter.title}", "model_law_chapter.md.j2",
                     edit=law, reviewed=tuple(provisions) or (law,), law=law, chapter=chapter, provisions=provisions,
-                    sources=analysis.sources(*provisions),
+                    sources=analysis.sources(*provisions), english_only=untranslated,
                 )
 
         vps = ds.victim_protection
-        self.add("victim-protection/index.md", vps.title, "standards_index.md.j2", edit=vps, reviewed=(vps,), vps=vps)
+        self.add("victim-protection/index.md", trs(vps, "title"), "standards_index.md.j2", edit=vps, reviewed=(vps,), vps=vps)
         for standard in vps.standards:
-            self.add(f"victim-protection/{standard.id}.md", standard.title, "standard.md.j2", edit=vps,
-                     reviewed=(standard,), description=plain(standard.entitlement), standard=standard,
+            self.add(f"victim-protection/{standard.id}.md", trs(standard, "title"), "standard.md.j2", edit=vps,
+                     reviewed=(standard,), description=plain(trs(standard, "entitlement")), standard=standard,
                      sources=analysis.sources(standard))
 
         plan = ds.action_plan
-        self.add("action-plan/index.md", plan.title, "action_plan_index.md.j2", edit=plan, reviewed=(plan,), plan=plan,
+        self.add("action-plan/index.md", trs(plan, "title"), "action_plan_index.md.j2", edit=plan, reviewed=(plan,), plan=plan,
                  sources=analysis.sources(plan))
         for pillar in plan.pillars:
-            self.add(f"action-plan/{pillar.id.value}.md", pillar.title, "action_plan_pillar.md.j2", edit=plan,
+            self.add(f"action-plan/{pillar.id.value}.md", trs(pillar, "title"), "action_plan_pillar.md.j2", edit=plan,
                      reviewed=(plan,), plan=plan, pillar=pillar, sources=analysis.sources(plan))
 
         coop = ds.cooperation
-        self.add("cooperation/index.md", coop.title, "cooperation.md.j2", edit=coop, reviewed=(coop,), coop=coop,
+        self.add("cooperation/index.md", trs(coop, "title"), "cooperation.md.j2", edit=coop, reviewed=(coop,), coop=coop,
                  sources=analysis.sources(coop))
-        self.add("cooperation/referral-form.md", coop.referral_form.title, "referral_form.md.j2", edit=coop,
+        self.add("cooperation/referral-form.md", trs(coop.referral_form, "title"), "referral_form.md.j2", edit=coop,
                  reviewed=(coop,), coop=coop, sources=analysis.sources(coop))
+        guide = ds.frontline
+        if guide is not None:
+            pockets = [(country, self.pdfs.get(analysis.pocket_stem(country))) for country in countries]
+            self.add("cooperation/frontline.md", trs(guide, "title"), "frontline.md.j2", edit=guide, reviewed=(guide,),
+                     description=plain(trs(guide, "introduction")), guide=guide,
+                     sections=analysis.frontline_sections(guide), pockets=pockets,
+                     steps=analysis.frontline_steps(ds), fields=analysis.essential_fields(ds),
+                     sources=analysis.sources(guide))
 
-        self.add("compare/index.md", "Compare countries", "compare_index.md.j2", reviewed=tuple(countries))
+        self.add("compare/index.md", "Compare countries", "compare_index.md.j2", reviewed=tuple(countries),
+                 english_only=untranslated)
         self.add("compare/ratifications.md", "Ratification matrix", "compare_ratifications.md.j2",
-                 reviewed=tuple(countries), matrix=analysis.ratification_matrix(ds), instruments=instruments,
+                 reviewed=tuple(countries), matrix=analysis.ratification_matrix(ds), instruments=instruments, english_only=untranslated,
                  countries=countries, sources=analysis.sources(*(r for c in countries for r in c.ratifications)))
         self.add("compare/coverage.md", "Coverage heat map", "compare_coverage.md.j2", reviewed=tuple(countries),
-                 countries=countries, heat=analysis.heatmap(ds), heatmap_svg=charts.heatmap(ds),
+                 countries=countries, heat=analysis.heatmap(ds), heatmap_svg=charts.heatmap(ds), english_only=untranslated,
                  sources=analysis.sources(*(a for c in countries for a in c.coverage)))
 
         glossary = ds.glossary
         self.add("glossary.md", "Glossary", "glossary.md.j2", edit=glossary, reviewed=(glossary,), glossary=glossary,
-                 terms=sorted(glossary.terms, key=lambda t: t.term.lower()), sources=analysis.sources(glossary))
-        self.add("open-data.md", "Open data", "data.md.j2", countries=countries,
+                 terms=sorted(glossary.terms, key=lambda t: t.term.lower()), sources=analysis.sources(glossary),
+                 english_only=untranslated)
+        self.add("open-data.md", "Open data", "data.md.j2", countries=countries, english_only=untranslated,
                  reviewed=tuple(document.model for document in ds.documents))
         return self.pages
 
@@ -308,7 +423,15 @@ def _nav_title(title: str) -> Markup:
     return escape(title)
 
 
-def navigation(pages: list[Page], handwritten: list[str]) -> list[Any]:
+def in_navigation(path: str) -> bool:
+    """Whether a generated page is listed in the navigation. Country pages are not: the navigation is drawn
+    into every page, and a Countries section listing them all would make each country page (and the
+    build, quadratically) grow with the number of countries. They are reached from the countries index,
+    the home page, the compare pages and each other (neighbours)."""
+    return not (path.startswith("countries/") and path != "countries/index.md")
+
+
+def navigation(pages: list[Page], handwritten: list[str], t: Any = None) -> list[Any]:
     """The site's navigation, in reading order, for MkDocs' `nav` setting (titles escaped: see `_nav_title`)."""
     by_path = {page.path: page for page in pages}
 
@@ -327,17 +450,22 @@ def navigation(pages: list[Page], handwritten: list[str]) -> list[Any]:
                 items.append(section(_nav_title(page.title), folder, page.path))
         return items
 
+    english = {"nav.home": "Home", "nav.countries": "Countries", "nav.instruments": "Instruments",
+               "nav.model_law": "Model law", "nav.victim_protection": "Victim protection", "nav.action_plan": "Action plan",
+               "nav.cooperation": "Cooperation", "nav.compare": "Compare", "nav.glossary": "Glossary", "nav.about": "About"}
+    t = t or english.__getitem__  # section titles in the edition's language (`Localizer.ts`)
+
     about = [p for p in ("about.md", "methodology.md", "open-data.md") if p in handwritten or p in by_path]
     nav: list[Any] = [
-        {"Home": "index.md"},
-        section("Countries", "countries/", "countries/index.md"),
-        section("Instruments", "instruments/", "instruments/index.md"),
-        {"Model law": law_sections()},
-        section("Victim protection", "victim-protection/", "victim-protection/index.md"),
-        section("Action plan", "action-plan/", "action-plan/index.md"),
-        section("Cooperation", "cooperation/", "cooperation/index.md"),
-        section("Compare", "compare/", "compare/index.md"),
-        {"Glossary": "glossary.md"},
-        {"About": about},
+        {t("nav.home"): "index.md"},
+        {t("nav.countries"): ["countries/index.md"]},  # the country pages: see `in_navigation`
+        section(t("nav.instruments"), "instruments/", "instruments/index.md"),
+        {t("nav.model_law"): law_sections()},
+        section(t("nav.victim_protection"), "victim-protection/", "victim-protection/index.md"),
+        section(t("nav.action_plan"), "action-plan/", "action-plan/index.md"),
+        section(t("nav.cooperation"), "cooperation/", "cooperation/index.md"),
+        section(t("nav.compare"), "compare/", "compare/index.md"),
+        {t("nav.glossary"): "glossary.md"},
+        {t("nav.about"): about},
     ]
     return nav

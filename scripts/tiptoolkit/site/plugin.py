@@ -12,23 +12,23 @@ from typing import Any
 from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
 
 from .. import analysis
 from ..dataset import DEFAULT_ROOT, Dataset
 from ..problems import format_problems
-from ..validate import validate
 from . import opendata
 from .abbreviations import expand_abbreviations
-from .pages import Linker, Page, PdfInfo, SiteBuilder, navigation
+from .pages import Linker, Page, PdfInfo, SiteBuilder, in_navigation, navigation
 
 log = logging.getLogger("mkdocs.plugins.tiptoolkit")
 
 PDF_MANIFEST_ENV = "TIPTOOLKIT_PDF_MANIFEST"
 DATA_DIR_ENV = "TIPTOOLKIT_DATA_DIR"  # set by `tiptoolkit build --root`
+LANG_ENV = "TIPTOOLKIT_LANG"  # the edition to build: `en` (default, the site root) or a code in toolkit_data/i18n
 
 
 class ToolkitConfig(Config):
@@ -47,36 +47,87 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         self.dataset: Dataset | None = None
         self.generated: dict[str, Page] = {}
         self.root: Path | None = None
+        self.command = "build"
+        self.lang = "en"
+        self.fallback_note = ""
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command  # `serve`: content problems end the rebuild with a message, not a traceback
 
     # ------------------------------------------------------------ configuration
 
     def on_config(self, config: Any) -> Any:
         config_dir = Path(config.config_file_path).parent
         self.root = (config_dir / os.environ.get(DATA_DIR_ENV, self.config.data_dir)).resolve()
-        dataset, problems = validate(self.root)
+        from ..build import validated  # validated once per build, not once per MkDocs run
+
+        dataset, problems = validated(self.root)
         if problems:
             prefix = f"{os.path.relpath(self.root, config_dir)}/"
-            raise PluginError(
+            error = Abort if self.command == "serve" else PluginError
+            raise error(
                 f"the content has {len(problems)} problem(s):\n" + format_problems(problems, prefix=prefix)
+                + ("\nFix them and save: the preview keeps the last valid version until then." if error is Abort else "")
             )
         self.dataset = dataset
         self.data_prefix = os.path.relpath(self.root, config_dir).replace(os.sep, "/")
+        self.lang = os.environ.get(LANG_ENV) or "en"
+        if self.lang != "en" and self.lang not in dataset.languages:
+            raise PluginError(f"{LANG_ENV}={self.lang}: no such interface language; add {self.data_prefix}/i18n/{self.lang}.yaml")
+        self._configure_language(config, dataset)
         linker = Linker(config.use_directory_urls)
-        builder = SiteBuilder(dataset, linker, self._pdfs(config_dir), data_prefix=self.data_prefix,
-                              stale_after_days=self.config.stale_after_days)
+        pdfs = self._pdfs(config_dir)
+        if self.lang != "en":  # a translated edition lives in <site>/<lang>/; the PDFs stay at the site root
+            pdfs = {key: PdfInfo(f"../{info.path}", info.bytes, info.pages) for key, info in pdfs.items()}
+        builder = SiteBuilder(dataset, linker, pdfs, data_prefix=self.data_prefix,
+                              stale_after_days=self.config.stale_after_days, lang=self.lang)
         self.generated = {page.path: page for page in builder.build()}
+        self.fallback_note = builder.l10n.ts("fallback.page") if self.lang != "en" else ""
         docs = Path(config.docs_dir)
         handwritten = sorted(str(p.relative_to(docs)).replace(os.sep, "/") for p in docs.rglob("*.md"))
+        if self.lang != "en":
+            handwritten.remove("index.md")  # a translated edition has a generated home page
         clash = sorted(set(handwritten) & set(self.generated))
         if clash:
             raise PluginError(f"these docs/ pages are generated from the data and must not exist by hand: {', '.join(clash)}")
         if not config.nav:
-            config.nav = navigation(list(self.generated.values()), handwritten)
+            config.nav = navigation(list(self.generated.values()), handwritten, t=builder.l10n.ts)
         macros = config.plugins.get("macros")
         if macros is not None:
-            macros.register_variables({"toolkit": MacroData(dataset, linker, builder)})
+            macros.register_variables({"toolkit": MacroData(dataset, builder)})
         config.watch.append(str(self.root))
         return config
+
+    def _configure_language(self, config: Any, dataset: Dataset) -> None:
+        """Theme language and direction, search settings and the language switcher of this edition.
+
+        Each language is a separate MkDocs build of the same mkdocs.yml: English at the site root, the others
+        in `<site>/<lang>/`. Material's search has no stemmer for Nepali, Bengali or Urdu: it indexes whole words,
+        split on spaces and the language's punctuation (the danda, the Urdu full stop...), without the trimmer
+        that would strip letters outside A-Z."""
+        languages = dataset.languages
+        if self.lang != "en":
+            language = languages[self.lang]
+            config.theme["language"] = self.lang  # Nepali: overrides/partials/languages/ne.html
+            config.theme["direction"] = language.direction
+            site_name = language.strings.get("home.title")
+            if site_name:
+                config.site_name = site_name.text
+            if config.site_url:
+                config.site_url = config.site_url.rstrip("/") + f"/{self.lang}/"
+            search = config.plugins.get("material/search") or config.plugins.get("search")
+            if search is not None:
+                search.config["lang"] = ["en"]
+                search.config["pipeline"] = ["stopWordFilter"]
+                if language.search_separator:
+                    search.config["separator"] = language.search_separator
+        if len(languages) > 1:
+            home = "" if self.lang == "en" else "../"
+            config.extra["alternate"] = [
+                {"name": language.name, "lang": code,
+                 "link": "./" if code == self.lang else (home if code == "en" else f"{home}{code}/")}
+                for code, language in sorted(languages.items(), key=lambda item: (item[0] != "en", item[0]))
+            ]
 
     def _pdfs(self, config_dir: Path) -> dict[str, PdfInfo]:
         """PDFs to link: those listed in the manifest the full build writes, else none."""
@@ -89,8 +140,11 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
     # ------------------------------------------------------------ pages
 
     def on_files(self, files: Files, config: Any) -> Files:
+        if self.lang != "en" and (home := files.get_file_from_path("index.md")) is not None:
+            files.remove(home)
         for page in self.generated.values():
-            file = File.generated(config, page.path, content=page.markdown)
+            listed = InclusionLevel.INCLUDED if in_navigation(page.path) else InclusionLevel.NOT_IN_NAV
+            file = File.generated(config, page.path, content=page.markdown, inclusion=listed)
             if page.edit_path:
                 file.edit_uri = f"../{page.edit_path}" if config.edit_uri else None
             else:
@@ -100,6 +154,8 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
 
     def on_page_markdown(self, markdown: str, page: MkPage, config: Any, files: Files) -> str:
         generated = self.generated.get(page.file.src_uri)
+        if self.lang != "en" and (generated is None or generated.english_only):
+            page.meta["tk_fallback"] = self.fallback_note  # overrides/main.html: a note, and the content as lang="en"
         if generated is not None:
             # Generated pages never go through mkdocs-macros, whatever the page holds.
             page.meta["render_macros"] = False
@@ -126,7 +182,7 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
 class MacroData:
     """What hand-written pages may use through mkdocs-macros: `{{ toolkit.ratification_matrix() }}` and counts."""
 
-    def __init__(self, dataset: Dataset, linker: Linker, builder: SiteBuilder):
+    def __init__(self, dataset: Dataset, builder: SiteBuilder):
         self._dataset = dataset
         self._builder = builder
 

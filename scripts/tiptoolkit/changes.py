@@ -1,0 +1,495 @@
+"""`tiptoolkit diff BASE_REF`: a pull request described in content terms, as Markdown for a PR comment.
+
+The content at BASE_REF is extracted with `git archive` into a temporary folder and
+loaded like the working tree; both are compared as typed models (dumped to plain
+values, so a reordered key or a changed quote style is no change), item by item:
+ratifications by instrument, assessments by provision, articles by number, everything
+else by id. Pages are compared by generating both sites' pages in memory; PDFs are
+derived from what each toolkit contains.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import analysis
+from .dataset import DEFAULT_ROOT, Dataset, load_dataset, today
+from .model import Model
+from .validate import validate
+
+PROJECT = DEFAULT_ROOT.parent
+SHORT = 80  # values up to this long, on one line, are shown in full
+PER_SUBJECT = 30  # changes listed per country, instrument...; the rest are counted
+MAX_COMMENT = 60_000  # characters; GitHub's limit for a comment is 65,536
+
+SECTIONS = {  # document kind (data folder) -> heading
+    "countries": "Countries",
+    "instruments": "Instruments",
+    "model_law": "Model law",
+    "victim_protection": "Victim protection standards",
+    "action_plan": "Action plan template",
+    "cooperation": "Cross-border cooperation",
+    "glossary": "Glossary",
+    "frontline": "Frontline pocket guide",
+    "i18n": "Interface translations",
+}
+
+
+class DiffError(Exception):
+    """The comparison cannot be made (not a git repository, unknown ref...)."""
+
+
+class PagesUnknown(Exception):
+    """The changed pages cannot be told; the message says why."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One content change: `NPL · TIP Protocol ratification: deposited `2020-06` → `2020-06-16``."""
+
+    section: str  # a key of SECTIONS
+    subject: str  # `NPL`, `TIP Protocol`, `TIP model law`, `Victim protection`
+    where: str  # `TIP Protocol ratification`, `Article 6 (Assistance)`; empty for the document itself
+    what: str
+
+    def __str__(self) -> str:
+        place = " · ".join(part for part in (self.subject, self.where) if part)
+        return f"{place}: {self.what}"
+
+
+@dataclass
+class Report:
+    base: str
+    changes: list[Change] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)  # URLs
+    pages_unknown: str = ""  # why the pages could not be compared, when they could not
+    pdfs: list[str] = field(default_factory=list)  # site paths
+    problems: int = 0  # validation problems in the working tree
+
+
+# ---------------------------------------------------------------- loading the base
+
+
+def git_toplevel(path: Path) -> Path:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(path), "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=True
+        )
+    except (subprocess.CalledProcessError, FileNotFoundError):
+        raise DiffError(f"{path} is not inside a git repository") from None
+    return Path(out.stdout.strip()).resolve()
+
+
+def extract_at(ref: str, root: Path, target: Path) -> Path:
+    """Write the data folder `root` as it was at `ref` into `target`; return the extracted data folder."""
+    top = git_toplevel(root)
+    relative = root.resolve().relative_to(top).as_posix()
+    run = subprocess.run(["git", "-C", str(top), "archive", "--format=tar", ref, "--", relative], capture_output=True)
+    if run.returncode != 0:
+        message = run.stderr.decode(errors="replace").strip().splitlines()
+        raise DiffError(f"cannot read {relative}/ at {ref!r}: {message[-1] if message else 'git archive failed'}")
+    with tarfile.open(fileobj=io.BytesIO(run.stdout)) as archive:
+        archive.extractall(target, filter="data")
+    return target / relative
+
+
+# ---------------------------------------------------------------- comparing models
+
+
+def _dump(model: Model) -> dict[str, Any]:
+    return model.model_dump(mode="json")
+
+
+def _short(value: Any) -> str:
+    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return f"`{text}`" if len(text) <= SHORT and "\n" not in text else ""
+
+
+def _describe(name: str, old: Any, new: Any) -> str:
+    label = name.replace("_", " ")
+    if isinstance(old, list) or isinstance(new, list):
+        old, new = old or [], new or []
+        added = [f"`{v}`" for v in new if v not in old]
+        removed = [f"`{v}`" for v in old if v not in new]
+        parts = ([f"added {', '.join(added)}"] if added else []) + (
+            [f"removed {', '.join(removed)}"] if removed else []
+        )
+        return f"{label}: {'; '.join(parts) or 'reordered'}"
+    if old in (None, "", []):
+        shown = _short(new)
+        return f"{label} added" + (f": {shown}" if shown else "")
+    if new in (None, "", []):
+        shown = _short(old)
+        return f"{label} removed" + (f" (was {shown})" if shown else "")
+    before, after = _short(old), _short(new)
+    if before and after:
+        return f"{label} {before} → {after}"
+    edits = _word_edits(str(old), str(new))
+    return f"{label} rewritten ({_words(old)} → {_words(new)} words)" + (f": {edits}" if edits else "")
+
+
+def _words(value: Any) -> int:
+    return len(str(value).split())
+
+
+def _code(words: list[str]) -> str:
+    text = " ".join(words).replace("`", "'")
+    return f"`{text if len(text) <= SHORT else text[: SHORT - 1] + '…'}`"
+
+
+def _word_edits(old: str, new: str, most: int = 3, context: int = 2) -> str:
+    """The first few word-level edits between two texts, each with a little context: `in June 2020` → `in July 2020`."""
+    a, b = old.split(), new.split()
+    opcodes = [op for op in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes() if op[0] != "equal"]
+    shown = []
+    for _tag, i1, i2, j1, j2 in opcodes[:most]:
+        before = a[max(0, i1 - context) : min(len(a), i2 + context)]
+        after = b[max(0, j1 - context) : min(len(b), j2 + context)]
+        shown.append(f"{_code(before)} → {_code(after)}")
+    more = f" and {len(opcodes) - most} more edit(s)" if len(opcodes) > most else ""
+    return "; ".join(shown) + more
+
+
+KEYS = ("id", "instrument", "provision", "number")
+
+
+def _key(item: dict[str, Any], index: int) -> Any:
+    for name in KEYS:
+        if item.get(name) is not None:
+            return (name, item[name])
+    for name in ("title", "agency", "name", "term", "summary"):
+        if item.get(name):
+            return (name, item[name])
+    return ("index", index)
+
+
+class Labeller:
+    """Names list items the way readers know them, using both datasets for instrument and provision titles."""
+
+    def __init__(self, *datasets: Dataset):
+        self.instruments = {i: ins for ds in datasets for i, ins in ds.instruments.items()}
+        self.provisions = {k: (ds.provision_law[k], p) for ds in datasets for k, p in ds.provisions.items()}
+
+    def item(self, field_name: str, item: dict[str, Any], index: int) -> str:
+        match field_name:
+            case "ratifications":
+                instrument = self.instruments.get(item.get("instrument"))
+                return f"{instrument.abbreviation if instrument else item.get('instrument')} ratification"
+            case "coverage":
+                key = item.get("provision", "")
+                law, provision = self.provisions.get(key, (None, None))
+                return f"coverage of {law.short_title} art. {provision.number}" if provision else f"coverage of {key}"
+            case "articles":
+                return f"Article {item.get('number')} ({item.get('title')})"
+            case "provisions":
+                return f"art. {item.get('number')} ({item.get('title')})"
+            case "paragraphs":
+                return f"paragraph {item.get('number')}"
+            case "sources":
+                return f"source “{item.get('title')}”"
+            case "contacts":
+                return f"contact {item.get('agency')}"
+            case "terms":
+                return f"term “{item.get('term')}”"
+            case "joining_steps":
+                return f"joining step “{item.get('title')}”"
+            case "objectives" | "activities" | "checklist" | "steps" | "principles" | "options" | "option_groups":
+                return f"{field_name.removesuffix('s').replace('_', ' ')} {item.get('id')}"
+        for name in ("title", "agency", "name", "term", "label", "id"):
+            if item.get(name):
+                return str(item[name])
+        return f"{field_name} #{index + 1}"
+
+
+def diff_values(
+    old: dict[str, Any], new: dict[str, Any], labels: Labeller, where: tuple[str, ...] = ()
+) -> Iterator[tuple[str, str]]:
+    """(where, what) for every difference between two dumped models, field by field, list items by key.
+
+    Keys present on one side only are entries of a mapping (translations by language): one line for all of them.
+    """
+    added, removed = [key for key in new if key not in old], [key for key in old if key not in new]
+    if where and (added or removed):
+        parts = [
+            f"{verb} {', '.join(f'`{key}`' for key in keys)}"
+            for verb, keys in (("added", added), ("removed", removed))
+            if keys
+        ]
+        yield " › ".join(where[:-1]), f"{where[-1]}: {'; '.join(parts)}"
+    for name in dict.fromkeys([*old, *new]):
+        a, b = old.get(name), new.get(name)
+        if a == b or (where and (name in added or name in removed)):
+            continue
+        if isinstance(a, dict) and isinstance(b, dict):
+            yield from diff_values(a, b, labels, (*where, name.replace("_", " ")))
+        elif _is_items(a) or _is_items(b):
+            yield from _diff_items(name, a or [], b or [], labels, where)
+        else:
+            yield " › ".join(where), _describe(name, a, b)
+
+
+def _is_items(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)
+
+
+def _diff_items(
+    name: str, old: list[dict], new: list[dict], labels: Labeller, where: tuple[str, ...]
+) -> Iterator[tuple[str, str]]:
+    def keyed(items: list[dict]) -> dict[Any, tuple[int, dict]]:
+        keys = [_key(item, i) for i, item in enumerate(items)]
+        if len(set(keys)) != len(keys):  # duplicates (a validation problem): compare by position
+            keys = [("index", i) for i in range(len(items))]
+        return {key: (i, item) for i, (key, item) in enumerate(zip(keys, items, strict=True))}
+
+    before, after = keyed(old), keyed(new)
+    here = " › ".join(where)
+    for key in dict.fromkeys([*after, *before]):
+        if key not in before:
+            index, item = after[key]
+            yield here, f"{labels.item(name, item, index)} added"
+        elif key not in after:
+            index, item = before[key]
+            yield here, f"{labels.item(name, item, index)} removed"
+        elif before[key][1] != after[key][1]:
+            index, item = after[key]
+            yield from diff_values(before[key][1], item, labels, (*where, labels.item(name, item, index)))
+    if [k for k in after if k in before] != [k for k in before if k in after]:
+        yield here, f"{name.replace('_', ' ')} reordered"
+
+
+# ---------------------------------------------------------------- documents
+
+
+SUBJECTS = {  # document kind -> how its changes are introduced
+    "countries": lambda m: m.id.upper(),
+    "instruments": lambda m: m.abbreviation,
+    "model_law": lambda m: m.short_title,
+    "victim_protection": lambda m: "Victim protection",
+    "action_plan": lambda m: "Action plan",
+    "cooperation": lambda m: "Cooperation",
+    "glossary": lambda m: "Glossary",
+    "frontline": lambda m: "Pocket guide",
+}
+
+
+def _documents(ds: Dataset) -> dict[str, tuple[str, str, Model]]:
+    """file -> (section, subject, model)."""
+    found = {}
+    for document in ds.documents:
+        section = document.path.parts[0] if len(document.path.parts) > 1 else document.path.stem
+        subject = SUBJECTS[section](document.model) if section in SUBJECTS else str(document.path)
+        found[str(document.path)] = (section, subject, document.model)
+    return found
+
+
+def content_changes(base: Dataset, head: Dataset) -> list[Change]:
+    """Every change from `base` to `head`, file by file, in file order."""
+    labels = Labeller(head, base)
+    old, new = _documents(base), _documents(head)
+    changes = []
+    for file in sorted(set(old) | set(new)):
+        if Path(file).stem in head.failed | base.failed:
+            continue  # a file that does not load is reported by the validator, not described as removed or added
+        if file not in old:
+            section, subject, model = new[file]
+            changes.append(Change(section, subject, "", f"added ({_title(model)})"))
+        elif file not in new:
+            section, subject, model = old[file]
+            changes.append(Change(section, subject, "", f"removed ({_title(model)})"))
+        else:
+            section, subject, model = new[file]
+            for where, what in diff_values(_dump(old[file][2]), _dump(model), labels):
+                changes.append(Change(section, subject, where, what))
+    return changes
+
+
+def _title(model: Model) -> str:
+    return str(
+        getattr(model, "name", None) or getattr(model, "short_title", None) or getattr(model, "title", None) or model.id
+    )
+
+
+# ---------------------------------------------------------------- pages and PDFs
+
+
+def site_url(project: Path = PROJECT) -> str:
+    config = project / "mkdocs.yml"
+    match = re.search(r"^site_url:\s*(\S+)", config.read_text(encoding="utf-8"), re.M) if config.exists() else None
+    return (match.group(1) if match else "/").rstrip("/") + "/"
+
+
+def _pages(ds: Dataset, now: date) -> dict[str, str]:
+    """Generated page source path -> its full text (Markdown and metadata)."""
+    from .site.pages import Linker, SiteBuilder
+
+    builder = SiteBuilder(ds, Linker(), {}, now=now)
+    return {page.path: f"{page.title}\n{page.last_reviewed}\n{page.markdown}" for page in builder.build()}
+
+
+def _macro_output(ds: Dataset) -> str:
+    """A fingerprint of what hand-written pages can show from the data through mkdocs-macros (counts, the matrix)."""
+    counts = [
+        len(index) for index in (ds.countries, ds.instruments, ds.articles, ds.provisions, ds.standards, ds.activities)
+    ]
+    countries = [(c.id, c.name) for c in analysis.countries_in_order(ds)]
+    instruments = [(i.id, i.short_title, i.abbreviation) for i in analysis.instruments_in_order(ds)]
+    matrix = [[(cell.label, cell.uncertain) for cell in row] for row in analysis.ratification_matrix(ds)]
+    return repr((counts, countries, instruments, matrix))
+
+
+def changed_pages(base: Dataset, head: Dataset, project: Path = PROJECT) -> list[str]:
+    """URLs of the pages whose text changes, generated ones compared exactly, hand-written ones through their macros."""
+    from .site.pages import Linker
+
+    now = today()
+    new = _pages(head, now)
+    try:
+        old = _pages(base, now)
+    except Exception as error:  # this branch's templates may need content the base lacks (new interface strings)
+        raise PagesUnknown(
+            f"the base content does not render with this branch's templates ({error}): any page may change"
+        ) from None
+    paths = [path for path in dict.fromkeys([*new, *old]) if old.get(path) != new.get(path)]
+    if _macro_output(base) != _macro_output(head):
+        docs = project / "docs"
+        paths += sorted(
+            str(p.relative_to(docs)) for p in docs.rglob("*.md") if "{{ toolkit." in p.read_text(encoding="utf-8")
+        )
+    linker, root = Linker(), site_url(project)
+    urls = []
+    for path in paths:
+        dest = linker.dest(path).removesuffix("index.html")
+        gone = " (removed)" if path in old and path not in new else ""
+        urls.append(f"{root}{dest}{gone}")
+    return sorted(dict.fromkeys(urls))
+
+
+def published_pdfs(ds: Dataset) -> dict[str, str | None]:
+    """Site path of every PDF the build publishes -> the country it is about (None: the regional edition)."""
+    from .pdf.batch import jobs_for
+
+    return {f"site/toolkits/{job.name}.pdf": job.iso3 for job in jobs_for(ds)}
+
+
+def changed_pdfs(base: Dataset, head: Dataset, changes: list[Change]) -> list[str]:
+    """Site paths of the PDFs that change: every one when shared content changed, else those that show a country
+    touched (its own, its neighbours', those of the parties to its agreements) and the regional edition."""
+    if not changes:
+        return []
+    shared = any(change.section != "countries" for change in changes)
+    touched = {change.subject.lower() for change in changes if change.section == "countries"}
+    affected = set(touched)
+    for ds in (base, head):
+        for code, country in ds.countries.items():
+            if touched & {n.lower() for n in country.neighbours}:
+                affected.add(code)
+        for code in touched & set(ds.countries):
+            for agreement in ds.countries[code].agreements:
+                affected |= {party.lower() for party in agreement.parties}
+    before, after = published_pdfs(base), published_pdfs(head)
+    shown = [path for path, iso3 in after.items() if shared or iso3 is None or iso3 in affected]
+    return shown + [f"{path} (removed)" for path in before if path not in after]
+
+
+# ---------------------------------------------------------------- report
+
+
+def compare(root: Path, base_ref: str, project: Path = PROJECT) -> Report:
+    """The report of what changes in the content under `root` from `base_ref` to the working tree."""
+    with tempfile.TemporaryDirectory(prefix="tiptoolkit-diff-") as folder:
+        base, _ = load_dataset(extract_at(base_ref, root, Path(folder)))
+    head, problems = validate(root)
+    changes = content_changes(base, head)
+    report = Report(base_ref, changes, problems=len(problems))
+    if changes:
+        report.pdfs = changed_pdfs(base, head, changes)
+        try:
+            report.pages = changed_pages(base, head, project)
+        except PagesUnknown as error:
+            report.pages_unknown = str(error)
+        except Exception:
+            if not problems:
+                raise
+            report.pages_unknown = "cannot tell until the content validates"  # its problems are reported above
+    return report
+
+
+def markdown(report: Report) -> str:
+    """The report as Markdown for a pull request comment."""
+    lines = [f"## Content changes since `{report.base}`", ""]
+    if report.problems:
+        lines += [
+            f"> **{report.problems} validation problem(s)**: see the annotations on the files, or run "
+            "`tiptoolkit validate`. Files that do not load are left out below.",
+            "",
+        ]
+    if not report.changes:
+        lines += ["No content change: the data files mean the same as before.", ""]
+        return "\n".join(lines)
+    subjects = {(c.section, c.subject) for c in report.changes}
+    lines += [f"{len(report.changes)} change(s) in {len(subjects)} item(s).", ""]
+    sections = {**SECTIONS, **{c.section: c.section for c in report.changes if c.section not in SECTIONS}}
+    for section, heading in sections.items():
+        items = [c for c in report.changes if c.section == section]
+        if items:
+            lines += [f"### {heading}", "", *_listed(items), ""]
+    if report.pages_unknown:
+        lines += ["### Pages that will change", "", f"- {_escape(report.pages_unknown)}"]
+    else:
+        lines += [f"### Pages that will change ({len(report.pages)})", ""]
+        lines += [f"- {url}" for url in report.pages] or ["- none"]
+    lines += ["", f"### PDFs that will be rebuilt ({len(report.pdfs)})", ""]
+    lines += [
+        f"- `{path}`" if " " not in path else f"- `{path.split()[0]}` {path.split(maxsplit=1)[1]}"
+        for path in report.pdfs
+    ]
+    text = "\n".join(lines) + "\n"
+    if len(text) > MAX_COMMENT:  # GitHub refuses longer comments
+        cut = text.rfind("\n", 0, MAX_COMMENT - 200)
+        text = text[:cut] + "\n\n… (report cut to fit a comment: run `tiptoolkit diff` for all of it)\n"
+    return text
+
+
+def _listed(changes: list[Change], most: int = PER_SUBJECT) -> list[str]:
+    """One line per change, at most `most` per subject (a file)."""
+    lines, counts = [], Counter(change.subject for change in changes)
+    shown: Counter[str] = Counter()
+    for change in changes:
+        shown[change.subject] += 1
+        if shown[change.subject] <= most:
+            lines.append(f"- {_escape(str(change))}")
+        elif shown[change.subject] == counts[change.subject]:
+            lines.append(f"- {_escape(change.subject)}: … and {counts[change.subject] - most} more change(s)")
+    return lines
+
+
+def _escape(text: str) -> str:
+    """Keep content text from being read as Markdown or HTML outside its code spans."""
+    parts = re.split(r"(`[^`]*`)", text)
+    return "".join(part if part.startswith("`") else re.sub(r"([<>*_\[\]#|\\])", r"\\\1", part) for part in parts)
+
+
+def run(root: Path, base_ref: str, output: Path | None = None) -> int:
+    """CLI entry: print (or write) the report; 0 on success, 2 when the comparison cannot be made."""
+    try:
+        text = markdown(compare(root, base_ref))
+    except DiffError as error:
+        print(f"diff: {error}", file=sys.stderr)
+        return 2
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0

@@ -1,0 +1,384 @@
+"""The editors' workflow: new-country, the CONTRIBUTING templates, the change report, canonical formatting,
+stale markers, editor and repository automation files."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import typing
+from datetime import date
+from pathlib import Path
+
+import pycountry
+import pytest
+import yaml
+
+from tiptoolkit import model
+from tiptoolkit.analysis import stale_since
+from tiptoolkit.changes import (
+    MAX_COMMENT,
+    PER_SUBJECT,
+    Change,
+    Labeller,
+    Report,
+    compare,
+    content_changes,
+    diff_values,
+    markdown,
+)
+from tiptoolkit.cli import main
+from tiptoolkit.dataset import DEFAULT_ROOT, load_dataset
+from tiptoolkit.fmt import FormatError, canonical, format_file
+from tiptoolkit.load import data_files, read_yaml
+from tiptoolkit.regions import REGION_NAMES, REGION_OF
+from tiptoolkit.validate import RULES, validate
+
+from .conftest import edit
+
+PROJECT = DEFAULT_ROOT.parent
+CONTRIBUTING = (PROJECT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- new-country
+
+
+def test_new_country_writes_a_clean_complete_file(real_copy, capsys):
+    assert main(["--root", str(real_copy), "new-country", "lao"]) == 0
+    assert "countries/lao.yaml" in capsys.readouterr().out
+    text = (real_copy / "countries" / "lao.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../schemas/country.schema.json\n")
+    assert canonical(text) == text
+    ds, problems = validate(real_copy)
+    assert problems == []
+    lao = ds.countries["lao"]
+    assert (lao.name, lao.official_name, lao.region) == (
+        "Laos",
+        "Lao People's Democratic Republic",
+        "south-eastern-asia",
+    )
+    assert {r.instrument for r in lao.ratifications} == set(ds.instruments)
+    assert all(r.status is model.TreatyStatus.UNKNOWN for r in lao.ratifications)
+    assert {a.provision for a in lao.coverage} == set(ds.provisions)  # every provision, not only the mandatory ones
+    assert all(a.coverage is model.Coverage.UNKNOWN for a in lao.coverage)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["XYZ"], "'XYZ' is not an ISO 3166-1 alpha-3 code"),
+        (["LA"], "'LA' is not an ISO 3166-1 alpha-3 code"),
+        (["npl"], "countries/npl.yaml already exists: edit it"),
+        (["ATA"], "give the UN M49 sub-region of Antarctica with --region"),
+        (["CIV", "--region", "west-africa"], "give the UN M49 sub-region"),
+    ],
+)
+def test_new_country_refuses(real_copy, capsys, args, message):
+    before = sorted((real_copy / "countries").iterdir())
+    assert main(["--root", str(real_copy), "new-country", *args]) == 2
+    assert message in capsys.readouterr().err
+    assert sorted((real_copy / "countries").iterdir()) == before
+
+
+def test_every_iso_code_but_antarctica_has_a_region():
+    codes = {country.alpha_3 for country in pycountry.countries}
+    assert codes - set(REGION_OF) == {"ATA"}
+    assert set(REGION_OF.values()) == set(REGION_NAMES) == set(typing.get_args(model.Region))
+
+
+# ---------------------------------------------------------------- CONTRIBUTING templates
+
+TEMPLATES = re.findall(r"<!-- template: (\w+) -->\n```yaml\n(.*?)```", CONTRIBUTING, re.S)
+
+
+def test_contributing_has_a_template_per_kind_of_content():
+    names = [name for name, _ in TEMPLATES]
+    assert len(names) == len(set(names))
+    assert {
+        "Country",
+        "Ratification",
+        "Law",
+        "Assessment",
+        "Provision",
+        "Contact",
+        "Agreement",
+        "ActionPlan",
+        "CoordinationBody",
+        "Article",
+        "Standard",
+        "Term",
+        "Activity",
+    } <= set(names)
+
+
+@pytest.mark.parametrize(("name", "text"), TEMPLATES, ids=[name for name, _ in TEMPLATES])
+def test_template_validates_and_documents_every_key(tmp_path, name, text):
+    cls = getattr(model, name)
+    path = tmp_path / "template.yaml"
+    path.write_text(text, encoding="utf-8")
+    data, _ = read_yaml(path)
+    if isinstance(data, list):  # an item, as pasted under its list's key
+        assert len(data) == 1
+        data = data[0]
+    elif set(data) == {"coordination_body"}:
+        data = data["coordination_body"]
+    cls.model_validate(data)
+    for field in cls.model_fields:
+        assert re.search(rf"^\s*(# )?(- )?{field}:", text, re.M), f"the {name} template does not show `{field}`"
+    if name != "Activity":  # nested five levels deep, it is shown at the indentation it is pasted at
+        assert canonical(text) == text, "templates are in the canonical layout"
+
+
+def test_template_references_exist(dataset):
+    refs = set(re.findall(r"\b([a-z]+(?:-[a-z]+)*/art-\d+)\b", "".join(text for _, text in TEMPLATES)))
+    assert refs and [ref for ref in refs if not dataset.exists(ref)] == []
+
+
+def test_every_validation_rule_is_explained():
+    for rule in RULES:
+        assert f"<!-- rule: {rule.__name__} -->" in CONTRIBUTING, f"CONTRIBUTING.md does not explain {rule.__name__}"
+
+
+def test_contributing_links_resolve():
+    anchors = set(re.findall(r'<a id="([a-z0-9-]+)"></a>', CONTRIBUTING))
+    anchors |= {
+        re.sub(r"[^a-z0-9 -]", "", h.lower()).replace(" ", "-") for h in re.findall(r"^#+ (.+)$", CONTRIBUTING, re.M)
+    }
+    for target in re.findall(r"\]\(#([a-z0-9-]+)\)", CONTRIBUTING):
+        assert target in anchors, f"broken link #{target}"
+
+
+# ---------------------------------------------------------------- change report
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=Editor", "-c", "user.email=editor@example.org", "-C", str(repo), *args],
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    """A git repository whose first commit holds the real content; returns its data folder."""
+    root = tmp_path / "repo" / "toolkit_data"
+    shutil.copytree(DEFAULT_ROOT, root)
+    _git(root.parent, "init", "-q")
+    _git(root.parent, "add", "-A")
+    _git(root.parent, "commit", "-q", "-m", "base")
+    return root
+
+
+def test_diff_reports_a_ratification_date_with_its_pages_and_pdfs(repo, capsys):
+    edit(repo / "countries" / "npl.yaml", "    deposited: 2020-06\n", "    deposited: 2020-06-16\n")
+    _git(repo.parent, "commit", "-q", "-am", "NPL deposit date")
+    assert main(["--root", str(repo), "diff", "HEAD~1"]) == 0
+    report = capsys.readouterr().out
+    assert report.startswith("## Content changes since `HEAD~1`")
+    assert "- NPL · TIP Protocol ratification: deposited `2020-06` → `2020-06-16`" in report
+    assert "1 change(s) in 1 item(s)" in report
+    assert "https://counter-trafficking-toolkit.github.io/toolkit/countries/npl/\n" in report
+    assert "countries/bgd/" not in report
+    pdfs = report.split("### PDFs that will be rebuilt")[1]
+    assert "`site/toolkits/npl-en.pdf`" in pdfs and "`site/toolkits/toolkit-en.pdf`" in pdfs
+    assert "`site/toolkits/ind-en.pdf`" in pdfs  # India lists Nepal as a neighbour: its toolkit shows Nepal's contacts
+    assert "bgd-en.pdf" not in pdfs
+
+
+def test_diff_of_shared_content_and_of_nothing(repo):
+    base, _ = load_dataset(repo)
+    assert markdown(compare(repo, "HEAD")).endswith("No content change: the data files mean the same as before.\n")
+    edit(repo / "victim_protection" / "vps.yaml", "category: children", "category: protection")
+    edit(repo / "glossary.yaml", "      The UN treaty of 2000,", "      The United Nations treaty of 2000,")
+    head, _ = load_dataset(repo)
+    changes = [str(change) for change in content_changes(base, head)]
+    assert any(re.fullmatch(r"Victim protection · .+: category `children` → `protection`", c) for c in changes), changes
+    edited = "Glossary · term “United Nations Convention against Transnational Organized Crime”: definition rewritten"
+    edit_shown = r" \(\d+ → \d+ words\): `The UN treaty of` → `The United Nations treaty of`"
+    assert any(re.fullmatch(re.escape(edited) + edit_shown, c) for c in changes), changes
+
+
+def test_report_stays_readable_and_fits_a_comment():
+    old = {"title": "T", "translations": {}}
+    new = {"title": "T", "translations": {"ne": {"title": "x"}, "bn": {"title": "y"}}}
+    assert list(diff_values({"s": old}, {"s": new}, Labeller())) == [("s", "translations: added `ne`, `bn`")]
+    many = Report("main", [Change("countries", "NPL", f"law {i}", "added") for i in range(40)])
+    text = markdown(many)
+    assert text.count("- NPL · law") == PER_SUBJECT and "- NPL: … and 10 more change(s)" in text
+    huge = Report("main", [Change("countries", f"C{i}", "summary", "x" * 500) for i in range(200)])
+    assert len(markdown(huge)) <= MAX_COMMENT and "report cut to fit a comment" in markdown(huge)
+
+
+def test_diff_refuses_an_unknown_ref(repo, capsys):
+    assert main(["--root", str(repo), "diff", "no-such-branch"]) == 2
+    assert "cannot read toolkit_data/ at 'no-such-branch'" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- canonical formatting
+
+
+@pytest.mark.parametrize("relative", data_files(DEFAULT_ROOT), ids=str)
+def test_every_data_file_is_canonical(relative):
+    text = (DEFAULT_ROOT / relative).read_text(encoding="utf-8")
+    assert canonical(text) == text, f"run `tiptoolkit fmt {DEFAULT_ROOT.name}/{relative}`"
+
+
+def test_fmt_normalises_layout_and_keeps_comments_and_meaning(tmp_path):
+    path = tmp_path / "x.yaml"
+    messy = "\ufeff# schema line\r\nid: x   # the id\r\nlist:\r\n- a\r\n-   b\r\nnote: >-\r\n    folded\r\n    text\r\n"
+    path.write_bytes(messy.encode("utf-8"))
+    before, _ = read_yaml(path)
+    assert format_file(path) is True
+    text = path.read_text(encoding="utf-8")
+    assert text == "# schema line\nid: x   # the id\nlist:\n  - a\n  - b\nnote: >-\n  folded\n  text\n"
+    assert read_yaml(path)[0] == before
+    assert format_file(path) is False and canonical(text) == text
+
+
+def test_fmt_check_reports_without_changing(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("a:\n    - 1\n", encoding="utf-8")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("a: 1\na: 2\n", encoding="utf-8")
+    assert main(["fmt", "--check", str(bad)]) == 1
+    assert bad.read_text(encoding="utf-8") == "a:\n    - 1\n"
+    assert "not canonical: run `tiptoolkit fmt`" in capsys.readouterr().out
+    assert main(["fmt", str(bad)]) == 0 and bad.read_text(encoding="utf-8") == "a:\n  - 1\n"
+    assert main(["fmt", str(broken)]) == 1
+    assert 'line 2: found duplicate key "a"' in capsys.readouterr().err
+    with pytest.raises(FormatError):
+        canonical("a: [1\n")
+
+
+# ---------------------------------------------------------------- freshness
+
+
+def test_stale_since_is_strictly_older_than_the_threshold():
+    item = model.Assessment(provision="tip-model-law/art-7", coverage="unknown", last_reviewed=date(2025, 1, 1))
+    assert stale_since(item, date(2026, 1, 1), 365) is None
+    assert stale_since(item, date(2026, 1, 2), 365) == date(2025, 1, 1)
+    assert stale_since(model.CountryReservation(summary="x"), date(2030, 1, 1)) is None
+
+
+def test_country_page_marks_stale_facts(dataset):
+    from tiptoolkit.site.pages import Linker, SiteBuilder
+
+    def npl(now: date, days: int) -> str:
+        pages = SiteBuilder(dataset, Linker(), {}, stale_after_days=days, now=now).build()
+        return next(page.markdown for page in pages if page.path == "countries/npl.md")
+
+    later = npl(date(2028, 1, 1), 365)
+    assert later.count('class="tk-stale"') >= len(dataset.countries["npl"].ratifications) + len(
+        dataset.countries["npl"].contacts
+    )
+    assert "not reviewed since 29 Nov 2026" in later
+    assert "tk-stale" not in npl(date(2028, 1, 1), 0)
+
+
+# ---------------------------------------------------------------- live preview
+
+
+def test_serve_refuses_to_start_on_broken_content(real_copy, capsys):
+    edit(real_copy / "countries" / "npl.yaml", "id: npl", "id: nepal")
+    assert main(["--root", str(real_copy), "serve"]) == 1
+    assert "serve: fix these" in capsys.readouterr().err
+
+
+def test_a_broken_save_stops_the_preview_rebuild_with_the_problems_only(real_copy, monkeypatch):
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, PluginError
+
+    edit(real_copy / "countries" / "npl.yaml", "id: npl", "id: nepal")
+    monkeypatch.setenv("TIPTOOLKIT_DATA_DIR", str(real_copy))
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    config = load_config(str(PROJECT / "mkdocs.yml"))
+    plugin = config.plugins["tiptoolkit"]
+    with pytest.raises(PluginError):
+        plugin.on_config(config)
+    plugin.on_startup(command="serve", dirty=False)
+    with pytest.raises(Abort, match=r"(?s)countries/npl.yaml:\d+:\d+: id: .*Fix them and save"):
+        plugin.on_config(config)
+
+
+# ---------------------------------------------------------------- editor and repository automation
+
+
+def test_vscode_maps_every_schema_to_its_folder():
+    settings = json.loads((PROJECT / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    mapping = settings["yaml.schemas"]
+    schemas = sorted(p.name for p in (DEFAULT_ROOT / "schemas").glob("*.schema.json"))
+    assert sorted(Path(path).name for path in mapping) == schemas
+    for folder, cls in model.DOCUMENT_KINDS.items():
+        glob = mapping[f"./toolkit_data/schemas/{cls.schema_name}.schema.json"]
+        assert glob in (f"toolkit_data/{folder}/*.yaml", f"toolkit_data/{folder}.yaml")
+    extensions = json.loads((PROJECT / ".vscode" / "extensions.json").read_text(encoding="utf-8"))
+    assert "redhat.vscode-yaml" in extensions["recommendations"]
+
+
+def test_pre_commit_config_is_valid_and_runs_the_project_tools():
+    from pre_commit.clientlib import load_config
+
+    config = load_config(str(PROJECT / ".pre-commit-config.yaml"))
+    hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
+    assert hooks["tiptoolkit-validate"]["entry"].endswith("tiptoolkit validate")
+    assert hooks["tiptoolkit-validate"]["files"].startswith("^toolkit_data/")
+    assert hooks["tiptoolkit-fmt"]["entry"].endswith("tiptoolkit fmt --check")
+    assert "ruff check" in hooks["ruff-check"]["entry"] and "ruff format" in hooks["ruff-format"]["entry"]
+
+
+def _workflow(name: str) -> dict:
+    data = yaml.safe_load((PROJECT / ".github" / "workflows" / name).read_text(encoding="utf-8"))
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as true
+    return data
+
+
+def _runs(workflow: dict) -> str:
+    return "\n".join(
+        step.get("run", "") + step.get("uses", "") for job in workflow["jobs"].values() for step in job["steps"]
+    )
+
+
+def test_pull_request_workflow():
+    flow = _workflow("pr.yml")
+    assert "pull_request" in flow["on"] and "pull_request_target" not in flow["on"]
+    assert flow["permissions"] == {"contents": "read"}
+    runs = _runs(flow)
+    for command in (
+        "tiptoolkit validate --format github",
+        "make test",
+        "make build",
+        "tiptoolkit diff",
+        "gh pr comment",
+        "actions/upload-artifact",
+    ):
+        assert command in runs, command
+    upload = [s for s in flow["jobs"]["check"]["steps"] if s.get("with", {}).get("name") == "site"]
+    assert upload and upload[0]["with"]["path"].rstrip("/") == "site"
+    assert flow["jobs"]["comment"]["permissions"] == {"pull-requests": "write"}
+    assert "uses: actions/checkout" not in yaml.safe_dump(flow["jobs"]["comment"])  # it never runs the PR's code
+
+
+def test_deploy_workflow():
+    flow = _workflow("deploy.yml")
+    assert flow["on"]["push"]["branches"] == ["main"]
+    assert flow["permissions"] == {"contents": "read"}
+    runs = _runs(flow)
+    assert "make build" in runs and "actions/upload-pages-artifact" in runs and "actions/deploy-pages" in runs
+    assert flow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+
+
+def test_workflows_use_no_secrets():
+    for path in (PROJECT / ".github" / "workflows").glob("*.yml"):
+        assert "secrets." not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_pull_request_and_issue_templates():
+    folder = PROJECT / ".github" / "PULL_REQUEST_TEMPLATE"
+    assert {p.stem for p in folder.glob("*.md")} == {"ratification", "country", "provision", "standard", "other"}
+    for path in folder.glob("*.md"):
+        assert "- [ ]" in path.read_text(encoding="utf-8"), path.name
+    form = yaml.safe_load((PROJECT / ".github" / "ISSUE_TEMPLATE" / "outdated-fact.yml").read_text(encoding="utf-8"))
+    assert form["name"] == "Report an outdated fact"
+    assert {item["id"] for item in form["body"] if "id" in item} >= {"page", "current", "correct", "source"}

@@ -1,0 +1,291 @@
+"""The frontline pocket guide: the shared guide's content and rules, the per-country view, the site page, the PDFs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tiptoolkit import analysis
+from tiptoolkit.dataset import Dataset
+from tiptoolkit.validate import validate
+
+from .conftest import edit
+
+TEMPLATES = Path(analysis.__file__).parent
+
+
+# ---------------------------------------------------------------- the content
+
+
+def test_the_guide_says_what_never_to_do(dataset: Dataset) -> None:
+    guide = dataset.frontline
+    never = {item.id for item in guide.never.items}
+    assert {
+        "no-punishment",
+        "no-questioning-child-alone",
+        "no-return-before-assessment",
+        "no-sharing-without-consent",
+        "no-publicity",
+    } <= never
+    aspects = {row.id for row in guide.differences.rows}
+    assert {"consent", "exploitation", "transnationality", "relationship", "who-is-harmed"} <= aspects
+    for _anchor, section in analysis.frontline_sections(guide):
+        assert section.sources and section.last_reviewed.isoformat() == "2026-11-29"
+
+
+def test_short_sentences_for_large_type(dataset: Dataset) -> None:
+    """Read at a glance: item titles of a few words, texts of at most three short sentences."""
+    for _anchor, section in analysis.frontline_sections(dataset.frontline):
+        for item in getattr(section, "items", []):
+            assert len(item.title.split()) <= 12, item.id
+            sentences = [s for s in item.text.replace("!", ".").split(". ") if s.strip()]
+            assert len(sentences) <= 3 and max(len(s.split()) for s in sentences) <= 30, item.id
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        (
+            "  - identification-and-national-referral\n",
+            "  - no-such-step\n",
+            "is not a step of the cooperation procedure",
+        ),
+        (
+            "  - detection-and-immediate-safety\n  - identification-and-national-referral\n",
+            "  - detection-and-immediate-safety\n  - detection-and-immediate-safety\n",
+            "is listed twice",
+        ),
+        (
+            "    - vps/identification\n    - vps/interpretation\n",
+            "    - vps/nowhere\n    - vps/interpretation\n",
+            "does not name an article, provision or standard",
+        ),
+        ("    - id: urgent-needs\n", "    - id: make-safe\n", "duplicate id 'make-safe'"),
+    ],
+)
+def test_frontline_rules(real_copy: Path, old: str, new: str, message: str) -> None:
+    edit(real_copy / "frontline" / "frontline.yaml", old, new)
+    _, problems = validate(real_copy)
+    assert any(message in p.message and p.file == "frontline/frontline.yaml" for p in problems), problems
+
+
+def test_the_guide_is_optional(real_copy: Path) -> None:
+    (real_copy / "frontline" / "frontline.yaml").unlink()
+    ds, problems = validate(real_copy)
+    assert not problems
+    assert analysis.pocket_guide(ds, ds.countries["npl"]) is None
+
+
+# ---------------------------------------------------------------- the view
+
+
+def test_pocket_guide_view(dataset: Dataset) -> None:
+    coop = dataset.cooperation
+    essential = [f.id for s in coop.referral_form.sections for f in s.fields if f.essential]
+    for country in dataset.countries.values():
+        guide = analysis.pocket_guide(dataset, country)
+        assert guide.contacts == tuple(country.contacts)
+        assert [n.id.upper() for n, _ in guide.neighbours] == [
+            c for c in country.neighbours if c.lower() in dataset.countries
+        ]
+        for neighbour, contacts in guide.neighbours:
+            assert contacts == tuple(dataset.countries[neighbour.id].contacts)
+        assert set(guide.missing_neighbours) == {c for c in country.neighbours if c.lower() not in dataset.countries}
+        assert [f.id for f in guide.essential_fields] == essential and all(f.essential for f in guide.essential_fields)
+        assert [s.id for s in guide.steps] == dataset.frontline.sop_steps
+
+
+# ---------------------------------------------------------------- the site
+
+
+@pytest.fixture(scope="module")
+def pages(dataset: Dataset) -> dict[str, str]:
+    from tiptoolkit.site.pages import Linker, PdfInfo, SiteBuilder
+
+    pdfs = {
+        analysis.pocket_stem(c): PdfInfo(f"toolkits/{analysis.pocket_stem(c)}.pdf", 30_000, 6)
+        for c in dataset.countries.values()
+    }
+    return {page.path: page.markdown for page in SiteBuilder(dataset, Linker(), pdfs).build()}
+
+
+def test_frontline_page(dataset: Dataset, pages: dict[str, str]) -> None:
+    page = pages["cooperation/frontline.md"]
+    for anchor, _section in analysis.frontline_sections(dataset.frontline):
+        assert f"{{: #{anchor} }}" in page
+    for anchor in ("procedure", "form", "pocket-guides", "sources"):
+        assert f"{{: #{anchor} }}" in page
+    for country in dataset.countries.values():
+        assert f"toolkits/{country.id}-pocket-en.pdf" in page
+
+
+def test_country_pages_link_their_pocket_guide(dataset: Dataset, pages: dict[str, str]) -> None:
+    for country in dataset.countries.values():
+        page = pages[f"countries/{country.id}.md"]
+        assert f"toolkits/{country.id}-pocket-en.pdf" in page
+        for other in dataset.countries.values():
+            if other is not country:
+                assert f"toolkits/{other.id}-pocket-en.pdf" not in page
+
+
+def test_templates_hold_no_guide_text(dataset: Dataset) -> None:
+    templates = "\n".join(p.read_text(encoding="utf-8") for p in TEMPLATES.rglob("*.j2"))
+    for _anchor, section in analysis.frontline_sections(dataset.frontline):
+        for item in [*getattr(section, "items", []), *getattr(section, "rows", [])]:
+            for text in (
+                getattr(item, "text", None),
+                getattr(item, "trafficking", None),
+                getattr(item, "smuggling", None),
+            ):
+                if text:
+                    assert text[:40] not in templates, item.id
+
+
+# ---------------------------------------------------------------- the PDFs, read back
+
+A6 = (297.64, 419.53)  # points
+CODES = [
+    "afg",
+    "ind",
+    "npl",
+]  # a country with many neighbours outside the data, the one with most neighbours, an open border
+
+
+def pdf_text(data: bytes) -> str:
+    import io
+
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    return re.sub(r"(\w-) (\w)", r"\1\2", text)  # a word broken after its hyphen at a line end
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def pockets(dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Pocket guides rendered through the batch's own jobs, written to files for poppler."""
+    from tiptoolkit.pdf import batch
+
+    folder = tmp_path_factory.mktemp("pockets")
+    jobs = {job.iso3: job for job in batch.jobs_for(dataset) if job.kind == "pocket"}
+    assert set(jobs) == set(dataset.countries)
+    paths = {}
+    for code in CODES:
+        job = jobs[code]
+        assert job.name == f"{code}-pocket-en" and job.paper == "a6"
+        path = folder / f"{job.name}.pdf"
+        path.write_bytes(batch.layout(batch.job_html(dataset, job), job.paper))
+        paths[code] = path
+    return paths
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_pocket_guide_is_a6(pockets: dict[str, Path], code: str) -> None:
+    import pypdf
+
+    reader = pypdf.PdfReader(pockets[code])
+    assert 4 <= len(reader.pages) <= 28
+    for page in reader.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(width - A6[0]) < 1 and abs(height - A6[1]) < 1, (width, height)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_pocket_guide_sections_and_real_contacts(dataset: Dataset, pockets: dict[str, Path], code: str) -> None:
+    text = pdf_text(pockets[code].read_bytes())
+    country = dataset.countries[code]
+    guide = analysis.pocket_guide(dataset, country)
+    assert country.name in text
+    for _anchor, section in analysis.frontline_sections(dataset.frontline):
+        assert flat(section.title) in text
+        for item in getattr(section, "items", []):
+            assert flat(item.title) in text, item.id
+    for label in (
+        "Whom to call",
+        "Steps of the cross-border procedure",
+        "What the referral form asks first",
+        "Sources",
+    ):
+        assert label in text
+    for contact in guide.contacts:
+        assert flat(contact.agency) in text, contact.id
+    for neighbour, contacts in guide.neighbours:
+        assert f"Across the border: {neighbour.name}" in text
+        for contact in contacts:
+            assert flat(contact.agency) in text, (neighbour.id, contact.id)
+    for missing in guide.missing_neighbours:
+        assert missing in text
+    others = {c.id for c in dataset.countries.values()} - {code} - {n.id for n, _ in guide.neighbours}
+    for other in others:  # only the country's own and its neighbours' agencies
+        for contact in dataset.countries[other].contacts:
+            if all(contact.agency != c.agency for c in guide.contacts) and all(
+                contact.agency != c.agency for _, cs in guide.neighbours for c in cs
+            ):
+                assert flat(contact.agency) not in text, (other, contact.id)
+    for field in guide.essential_fields:
+        assert flat(field.label) in text, field.id
+    for step in guide.steps:
+        assert flat(step.title) in text, step.id
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_pocket_guide_large_type(pockets: dict[str, Path], code: str) -> None:
+    """Body text at least 11pt: word boxes from poppler, whose height is 1.362 x the size for Noto Sans."""
+    import re
+    import statistics
+    import subprocess
+
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(pockets[code]), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    sizes = [
+        (float(m.group(2)) - float(m.group(1))) / 1.362
+        for m in re.finditer(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', boxes)
+    ]
+    assert statistics.median(sizes) >= 11
+    assert sum(size >= 10.9 for size in sizes) / len(sizes) >= 0.8
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_pocket_guide_is_black_and_white(pockets: dict[str, Path], code: str, tmp_path: Path) -> None:
+    """Printable in black and white: every pixel of every page is a grey."""
+    import subprocess
+
+    from PIL import Image, ImageChops
+
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pockets[code]), str(tmp_path / "p")], check=True)
+    pages = sorted(tmp_path.glob("p-*.png"))
+    assert pages
+    for page in pages:
+        red, green, blue = Image.open(page).convert("RGB").split()
+        for one, other in ((red, green), (green, blue)):
+            assert ImageChops.difference(one, other).getextrema()[1] <= 8, page.name
+
+
+def test_accession_kits_and_pocket_guides_are_cached(
+    dataset: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build renders them with the toolkits, and a second build renders nothing."""
+    import json
+
+    from tiptoolkit.pdf import batch
+
+    npl = [job for job in batch.jobs_for(dataset) if job.iso3 == "npl"]
+    assert {job.kind for job in npl} == {"toolkit", "accession", "pocket"}
+    first: list = []
+    second: list = []
+    cache = tmp_path / "cache"
+    selected = [job for job in npl if job.kind != "toolkit"]
+    monkeypatch.setattr(batch, "jobs_for", lambda ds, langs=("en",): selected)  # only the short products: quick
+    batch.render_all(dataset, tmp_path / "toolkits", jobs=1, cache_dir=cache, report=first)
+    manifest = json.loads((tmp_path / "toolkits" / "manifest.json").read_text())
+    batch.render_all(dataset, tmp_path / "toolkits", jobs=1, cache_dir=cache, report=second)
+    assert set(manifest) == {job.name for job in selected}
+    assert all(result.rendered for result in first) and not any(result.rendered for result in second)
+    assert manifest["npl-pocket-en"]["path"] == "toolkits/npl-pocket-en.pdf"

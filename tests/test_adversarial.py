@@ -182,8 +182,12 @@ def hostile_root(tmp_path_factory: pytest.TempPathFactory, canary: Canary) -> Pa
     def interface(data):
         """Hostile interface strings: the language's own name and the translated site name."""
         data["name"] = "اردو " + payload("HX-LANGNAME", canary).replace("\n", " ")
+        if "nav.countries" in data.get("strings", {}):  # a navigation section title
+            data["strings"]["nav.countries"]["text"] = "HX-NAVTITLE <img src=x onerror=alert(1)>"
         if "home.title" in data.get("strings", {}):
-            data["strings"]["home.title"]["text"] = "HX-SITENAME <script>alert('HX')</script> \"><img src=x onerror=alert(1)>"
+            data["strings"]["home.title"]["text"] = (
+                "HX-SITENAME <script>alert('HX')</script> \"><img src=x onerror=alert(1)>"
+            )
 
     _edit(root / "countries/npl.yaml", country)
     _edit(root / "countries/pak.yaml", translated)
@@ -351,6 +355,7 @@ def test_hostile_text_is_shown_as_typed_and_no_template_ran(hostile_site):
     if (hostile_site / "ur/index.html").exists():
         assert "HX-LANGNAME" in page_text["index.html"]  # the language selector names Urdu in every edition
         assert "HX-SITENAME" in page_text["ur/index.html"]
+        assert "HX-NAVTITLE" in page_text["ur/index.html"]
     if (hostile_site / "ur/countries/pak/index.html").exists():
         assert "HX-URDU" in page_text["ur/countries/pak/index.html"]
         assert "{{ config }}" in page_text["ur/countries/pak/index.html"]
@@ -603,3 +608,23 @@ def test_the_minimal_fixture_is_what_the_cli_tests_start_from():
         .read_text(encoding="utf-8")
         .startswith("# yaml-language-server: $schema=./schemas/glossary.schema.json\nid: glossary\n")
     )
+
+
+@pytest.mark.parametrize("separator", ["(a+)+$", "[z-a]+", "["])
+def test_a_hostile_search_separator_is_a_clean_positioned_error(minimal, separator):
+    """The Urdu search separator runs as a regular expression in every reader's browser and in the build:
+    only a valid character class is accepted, never a pattern that can backtrack for ever."""
+    source = DEFAULT_ROOT / "i18n"
+    if not (source / "ur.yaml").exists():
+        pytest.skip("no Urdu interface strings")
+    shutil.rmtree(minimal / "i18n", ignore_errors=True)
+    shutil.copytree(source, minimal / "i18n")
+    path = minimal / "i18n/ur.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    number = next(i for i, line in enumerate(lines, 1) if line.startswith("search_separator:"))
+    lines[number - 1] = f"search_separator: {json.dumps(separator)}\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    result = run_cli("--root", str(minimal), "validate")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    where = rf"^{minimal.name}/i18n/ur.yaml:{number}:\d+: search_separator: "
+    assert re.search(where, result.stdout, re.M), result.stdout

@@ -114,12 +114,11 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture
 def project(template: dict[str, Path], tmp_path: Path) -> dict[str, Path]:
-    """A private copy of the template: content, previous site, and a PDF cache of its own."""
-    root = tmp_path / "data"
-    shutil.copytree(template["root"], root)
+    """A private copy of the previous site and a PDF cache of its own. The content is shared (a build only reads it),
+    and must stay where it is: the pages' edit links name its folder, so the reference was built from there too."""
     site = tmp_path / "out" / "site"
     shutil.copytree(template["site"], site)
-    return {"root": root, "site": site, "cache": tmp_path / "cache", "reference": template["reference"]}
+    return {"root": template["root"], "site": site, "cache": tmp_path / "cache", "reference": template["reference"]}
 
 
 MOMENTS = [("pdf", True, 1.0), ("mkdocs", False, 0.3), ("swap", False, 0.0)]

@@ -20,7 +20,7 @@ LAUNCH_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # not session: one sync Playwright at a time, and other modules launch their own
 def browser():
     if not os.path.exists(CHROMIUM):
         pytest.fail("Debian's chromium is missing: run `make test`, which installs it")

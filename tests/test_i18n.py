@@ -241,8 +241,17 @@ def search(browser, url: str, query: str) -> list[str]:
     try:
         page.goto(url)
         page.locator("input[data-md-component=search-query]").click()
+        # the worker builds the index first: wait until the "initializing" message gives way (slow on a busy machine)
+        initializing = page.inner_text(".md-search-result__meta")
+        page.wait_for_function(
+            "text => document.querySelector('.md-search-result__meta').textContent.trim() !== text",
+            arg=initializing.strip(), timeout=60_000,
+        )
         page.keyboard.type(query, delay=20)
-        page.wait_for_selector(".md-search-result__item", timeout=15_000)
+        # Playwright types letters outside the US layout as text input without key events; a real keyboard (or IME)
+        # sends keyup, which is what Material listens to: one neutral key does the same.
+        page.keyboard.press("End")
+        page.wait_for_selector(".md-search-result__item", timeout=30_000)
         links = page.eval_on_selector_all(".md-search-result__item a", "links => links.map(a => a.href)")
     finally:
         page.close()

@@ -68,7 +68,8 @@ def _bench(args: argparse.Namespace) -> int:
     from .build import PROJECT
 
     benchmark = runpy.run_path(str(PROJECT / "scripts" / "benchmark.py"), run_name="tiptoolkit_benchmark")
-    return benchmark["main"](args.bench_args)
+    bench_args = args.bench_args[1:] if args.bench_args[:1] == ["--"] else args.bench_args
+    return benchmark["main"](bench_args)
 
 
 def _i18n(args: argparse.Namespace) -> int:

@@ -699,6 +699,15 @@ class GlossaryEntry(Model):
     status: TranslationStatus
 
 
+def _check_separator(value: str) -> str:
+    """A search separator must compile (Python and the browser both use it)."""
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise ValueError(f"not a valid character class: {error}") from None
+    return value
+
+
 class LanguageFile(Model):
     """One interface language: `toolkit_data/i18n/<code>.yaml`. `en.yaml` lists every string the pages use."""
 
@@ -709,9 +718,11 @@ class LanguageFile(Model):
     english_name: Text
     script: Annotated[str, Field(pattern=r"^[A-Z][a-z]{3}$", description="ISO 15924 script code, e.g. `Deva`, `Beng`, `Arab`.")]
     direction: Literal["ltr", "rtl"] = "ltr"
-    search_separator: str | None = Field(
+    search_separator: Annotated[str, AfterValidator(_check_separator)] | None = Field(
         default=None,
-        description="Regular expression of the characters that separate words for search, e.g. spaces and the danda.",
+        pattern=r"^\[(?:[^\]\\]|\\.)+\]\+$",
+        description="The characters that separate words for search, as one character class: `[...]+`, e.g. "
+        "spaces and the danda. (It runs in every reader's browser: nothing more complex than a class is allowed.)",
     )
     glossary: list[GlossaryEntry] = Field(default_factory=list)
     strings: dict[Annotated[str, Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")], UiString] = Field(

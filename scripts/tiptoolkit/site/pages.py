@@ -453,7 +453,10 @@ def navigation(pages: list[Page], handwritten: list[str], t: Any = None) -> list
     english = {"nav.home": "Home", "nav.countries": "Countries", "nav.instruments": "Instruments",
                "nav.model_law": "Model law", "nav.victim_protection": "Victim protection", "nav.action_plan": "Action plan",
                "nav.cooperation": "Cooperation", "nav.compare": "Compare", "nav.glossary": "Glossary", "nav.about": "About"}
-    t = t or english.__getitem__  # section titles in the edition's language (`Localizer.ts`)
+    translate = t or english.__getitem__  # section titles in the edition's language (`Localizer.ts`)
+
+    def t(key: str) -> Markup:  # interface strings come from pull requests too: escaped like every title
+        return _nav_title(translate(key))
 
     about = [p for p in ("about.md", "methodology.md", "open-data.md") if p in handwritten or p in by_path]
     nav: list[Any] = [

@@ -112,7 +112,8 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
             config.theme["direction"] = language.direction
             site_name = language.strings.get("home.title")
             if site_name:
-                config.site_name = site_name.text
+                # Material prints the site name (and the language names below) as HTML, unescaped.
+                config.site_name = escape(site_name.text)
             if config.site_url:
                 config.site_url = config.site_url.rstrip("/") + f"/{self.lang}/"
             search = config.plugins.get("material/search") or config.plugins.get("search")
@@ -124,7 +125,7 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         if len(languages) > 1:
             home = "" if self.lang == "en" else "../"
             config.extra["alternate"] = [
-                {"name": language.name, "lang": code,
+                {"name": escape(language.name), "lang": code,
                  "link": "./" if code == self.lang else (home if code == "en" else f"{home}{code}/")}
                 for code, language in sorted(languages.items(), key=lambda item: (item[0] != "en", item[0]))
             ]

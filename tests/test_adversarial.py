@@ -628,3 +628,41 @@ def test_a_hostile_search_separator_is_a_clean_positioned_error(minimal, separat
     assert result.returncode == 1 and "Traceback" not in result.stderr
     where = rf"^{minimal.name}/i18n/ur.yaml:{number}:\d+: search_separator: "
     assert re.search(where, result.stdout, re.M), result.stdout
+
+
+@pytest.mark.browser
+def test_hostile_pages_run_nothing_in_a_browser(hostile_site, canary):
+    """The hostile site in Chromium: no alert, no console error, no request to the canary server, and search
+    (which shows the index's titles and text as HTML) shows the hostile text without running it."""
+    from playwright.sync_api import sync_playwright
+
+    from .hardening_helpers import launch_chromium
+    from .site_fixtures import serve
+
+    paths = ["countries/npl/", "victim-protection/", "glossary/", "countries/"]
+    paths += ["ur/", "ur/countries/pak/"] if (hostile_site / "ur/index.html").exists() else []
+    with sync_playwright() as playwright, serve(hostile_site) as url:
+        browser = launch_chromium(playwright)
+        try:
+            page = browser.new_page()
+            page.add_init_script(
+                "window.__ran = []; for (const name of ['alert', 'confirm', 'prompt']) "
+                "window[name] = (...args) => window.__ran.push(name + ' ' + args.join(' '))"
+            )
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("dialog", lambda dialog: (errors.append("dialog " + dialog.message), dialog.dismiss()))
+            for path in paths:
+                page.goto(url + path)
+                page.wait_for_load_state("networkidle")
+                assert page.evaluate("window.__ran") == [], path
+            page.goto(url)
+            page.locator("input[data-md-component=search-query]").click()
+            page.keyboard.type("HX-SUMMARY", delay=20)
+            page.wait_for_selector(".md-search-result__item", timeout=30_000)
+            page.wait_for_timeout(500)
+            assert page.evaluate("window.__ran") == []
+            assert "{{ config }}" in page.inner_text(".md-search-result")
+            assert errors == [] and canary.hits == []
+        finally:
+            browser.close()

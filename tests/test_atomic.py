@@ -59,8 +59,11 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+STAGING_PREFIXES = (".site-new-", ".site-offline-", ".offline-", ".site-old-")
+
+
 def leftovers(parent: Path) -> list[str]:
-    return sorted(p.name for p in parent.iterdir() if p.name.startswith((".site-new-", ".offline-", ".site-old-")))
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith(STAGING_PREFIXES))
 
 
 def lock_is_free(site: Path) -> bool:
@@ -186,4 +189,22 @@ def test_second_build_is_refused_while_one_runs(project):
     code, log = first.finish()
     assert code == 130, log
     assert lock_is_free(project["site"])
+    assert leftovers(project["site"].parent) == []
+
+
+def test_killed_outright_the_next_build_cleans_up(project):
+    """SIGKILL cannot be caught: the previous site still stands (the swap is one rename), and the staging folder
+    left behind is removed by the next build, under the lock."""
+    before = snapshot(project["site"])
+    run = Run(project["root"], project["site"], project["cache"], pdf=False, hold="swap")
+    run.wait_for("swap")
+    run.process.send_signal(signal.SIGKILL)
+    code, _ = run.finish()
+    assert code == -signal.SIGKILL
+    assert snapshot(project["site"]) == before
+    assert [name for name in leftovers(project["site"].parent) if name.startswith(".site-new-")]
+    assert lock_is_free(project["site"])
+    code, log = Run(project["root"], project["site"], project["cache"], pdf=False).finish()
+    assert code == 0, log
+    assert snapshot(project["site"]) == snapshot(project["reference"])
     assert leftovers(project["site"].parent) == []

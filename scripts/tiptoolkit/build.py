@@ -190,6 +190,10 @@ def build(root: Path = DEFAULT_ROOT, site_dir: Path = Path("site"), *, jobs: int
     swapped = False  # an interrupt held back during the swap arrives after it: say which site is in place
     try:
         with build_lock(site_dir), interrupts_as_exceptions():
+            # A build killed outright (SIGKILL, power cut) leaves its staging folder: under the lock, nobody uses it.
+            for pattern in (f".{site_dir.name}-new-*", f".{site_dir.name}-offline-*"):
+                for stale in site_dir.parent.glob(pattern):
+                    shutil.rmtree(stale, ignore_errors=True)
             dataset, problems = validated(root)
             if problems:
                 print(format_problems(problems, prefix=f"{root.name}/"), file=sys.stderr)
@@ -214,7 +218,7 @@ def build(root: Path = DEFAULT_ROOT, site_dir: Path = Path("site"), *, jobs: int
                 mkdocs_build(root, staging / "site", pdf_manifest=manifest, epoch=epoch)
                 for lang in editions:
                     mkdocs_build(root, staging / "site" / lang, pdf_manifest=manifest, epoch=epoch, lang=lang)
-                with tempfile.TemporaryDirectory(prefix=".offline-", dir=site_dir.parent) as offline:
+                with tempfile.TemporaryDirectory(prefix=f".{site_dir.name}-offline-", dir=site_dir.parent) as offline:
                     mkdocs_build(root, Path(offline), offline=True, pdf_manifest=manifest, epoch=epoch)
                     for lang in editions:
                         mkdocs_build(root, Path(offline) / lang, offline=True, pdf_manifest=manifest, epoch=epoch, lang=lang)

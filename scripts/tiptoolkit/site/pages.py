@@ -188,8 +188,12 @@ class Localizer:
 
     def context(self) -> dict[str, Any]:
         months = None if self.lang == ENGLISH else self.translator.string("date.months").text.split()
+        # attributes for an element holding English data in a translated edition (names, indicators...)
+        en_attr = Markup("") if self.lang == ENGLISH else Markup(' lang="en"')
+        if self.translator.direction == "rtl":
+            en_attr += Markup(' dir="ltr"')
         return {"t": self.t, "ts": self.ts, "tr": self.tr, "trs": self.trs, "has": self.translator.has, "lang": self.lang,
-                "months": months, "english": self.lang == ENGLISH}
+                "months": months, "english": self.lang == ENGLISH, "en_attr": en_attr}
 
 
 @functools.lru_cache(maxsize=1)

@@ -258,6 +258,7 @@ def test_country_edition_sections_in_order(npl: Rendered) -> None:
     assert [re.sub(r"^\d+ ", "", t) for t in chapters] == [
         "Nepal at a glance",
         "Ratifications",
+        "Joining the remaining instruments",
         "Gap analysis",
         "Model provisions to close the gaps",
         "National action plan",

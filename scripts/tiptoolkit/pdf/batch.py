@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from .. import __version__
+from .. import __version__, analysis
 from ..analysis import countries_in_order
 from ..dataset import DEFAULT_ROOT, Dataset
-from .render import ASSETS, html_to_pdf, render_html, write_pdf_atomic
+from . import products
+from .render import ASSETS, render_html, write_pdf_atomic
 
 DEFAULT_CACHE = DEFAULT_ROOT.parent / ".cache" / "pdf"
 
@@ -39,6 +40,8 @@ class Job:
     iso3: str | None
     lang: str = "en"
     paper: str = "a4"
+    kind: str = "toolkit"  # toolkit, accession (a stand-alone accession kit) or pocket (a pocket guide, paper a6)
+    instrument: str | None = None  # the instrument of an accession kit
 
 
 @dataclass
@@ -53,9 +56,33 @@ class Result:
 
 
 def jobs_for(dataset: Dataset, langs: tuple[str, ...] = ("en",)) -> list[Job]:
-    """Every toolkit the build publishes, in a stable order."""
+    """Every PDF the build publishes, in a stable order: the toolkits, then the accession kits and pocket guides."""
     jobs = [Job(f"{country.id}-{lang}", country.id, lang) for lang in langs for country in countries_in_order(dataset)]
-    return jobs + [Job(f"toolkit-{lang}", None, lang) for lang in langs]
+    jobs += [Job(f"toolkit-{lang}", None, lang) for lang in langs]
+    # Each country's accession kits (one per instrument it has not joined) and its pocket guide, in English.
+    for country in countries_in_order(dataset):
+        for kit in analysis.accession_kits(dataset, country):
+            jobs.append(Job(analysis.accession_stem(country, kit.instrument), country.id, kind="accession",
+                            instrument=kit.instrument.id))
+        if analysis.pocket_guide(dataset, country) is not None:
+            jobs.append(Job(analysis.pocket_stem(country), country.id, paper=products.POCKET_PAPER, kind="pocket"))
+    # National-language editions of the toolkits (npl-ne, bgd-bn, pak-ur...): see pdf/edition.py.
+    from .edition import editions
+
+    jobs += [Job(f"{iso3}-{lang}", iso3, lang) for iso3, lang in editions(dataset) if "en" in langs]
+    return jobs
+
+
+def job_html(dataset: Dataset, job: Job) -> str:
+    """The HTML of one job: everything its PDF shows, so that its hash is the cache key."""
+    if job.kind == "accession":
+        return products.accession_html(dataset, job.iso3, job.instrument, job.lang)
+    if job.kind == "pocket":
+        return products.pocket_html(dataset, job.iso3, job.lang)
+    return render_html(dataset, job.iso3, job.lang, job.paper)
+
+
+layout = products.layout  # HTML and paper -> PDF bytes, for every kind of job
 
 
 def shard(jobs: list[Job], spec: str | None) -> list[Job]:
@@ -113,7 +140,7 @@ def _layout(html: str, paper: str) -> tuple[bytes, float, int]:
     import resource
 
     started = time.perf_counter()
-    data = html_to_pdf(html, paper)
+    data = layout(html, paper)
     return data, time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
@@ -135,7 +162,7 @@ def render_all(
     cache_dir.mkdir(parents=True, exist_ok=True)
     planned = []
     for job in selected:
-        html = render_html(dataset, job.iso3, job.lang, job.paper)
+        html = job_html(dataset, job)
         planned.append((job, html, cache_key(html, job.paper)))
     missing = [(job, html, key) for job, html, key in planned if not (cache_dir / f"{key}.pdf").exists()]
     timings: dict[str, tuple[float, int]] = {}
@@ -192,7 +219,8 @@ def _render_missing(
         return timings
     # WeasyPrint, its font configuration and our parsed stylesheets are made once here, before the fork:
     # every worker inherits them (shared copy-on-write) instead of importing and scanning the fonts again.
-    html_to_pdf("<p></p>", order[0][0].paper)
+    for paper in sorted({job.paper for job, _html, _key in order}):  # the toolkit's and the pocket guide's layouts
+        layout("<p></p>", paper)
     executor = ProcessPoolExecutor(
         max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_warm_worker
     )

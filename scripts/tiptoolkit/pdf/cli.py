@@ -25,9 +25,7 @@ def render_one(root: Path, country: str, lang: str = "en", output: Path | None =
     from ..validate import validate
     from .render import LANGUAGES, PAPERS
 
-    if lang not in LANGUAGES:
-        print(f"no toolkit text in {lang!r} yet: use --lang {' or '.join(LANGUAGES)}", file=sys.stderr)
-        return 2
+    national = lang not in LANGUAGES  # a national-language edition: checked against the content below
     if paper not in PAPERS:
         print(f"unknown paper {paper!r}: use one of {', '.join(PAPERS)}", file=sys.stderr)
         return 2
@@ -42,6 +40,14 @@ def render_one(root: Path, country: str, lang: str = "en", output: Path | None =
             file=sys.stderr,
         )
         return 1
+    if national:
+        from .edition import editions
+
+        found = editions(dataset)
+        if (country.lower(), lang) not in found:
+            known = ", ".join(f"{iso3.upper()} --lang {code}" for iso3, code in found) or "none yet"
+            print(f"no {lang!r} edition of {country}: national-language editions are {known}", file=sys.stderr)
+            return 2
 
     iso3: str | None = None if country.lower() == REGIONAL else country.upper()
     if iso3 is not None and iso3.lower() not in dataset.countries:

@@ -246,6 +246,7 @@ class Toolkit:
     # country edition
     position: Position | None = None
     ratifications: list[analysis.RatificationCell] = field(default_factory=list)
+    kits: list = field(default_factory=list)  # products.KitView: the accession kits, one per instrument not joined
     coverage_rows: list[analysis.CoverageRow] = field(default_factory=list)
     # regional edition
     matrix_instruments: list = field(default_factory=list)
@@ -567,6 +568,10 @@ def build_toolkit(ds: Dataset, iso3: str | None, lang: str = "en") -> Toolkit:
         )
         tk.chapters["ratifications"] = outline.add(1, "ratifications", "Ratifications")
         tk.ratifications = list(tk.position.instruments)
+        from .products import kit_views
+
+        tk.chapters["accession"] = outline.add(1, "accession", "Joining the remaining instruments")
+        tk.kits = kit_views(ds, country, outline)
         tk.chapters["coverage"] = outline.add(1, "gap-analysis", "Gap analysis")
         tk.coverage_rows = rows
         tk.chapters["provisions"] = outline.add(1, "provisions", "Model provisions to close the gaps")

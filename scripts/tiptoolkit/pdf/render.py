@@ -199,9 +199,13 @@ def render_html(
     dataset: Dataset, iso3: str | None, lang: str = "en", paper: Paper = "a4", standalone: bool = False
 ) -> str:
     """The toolkit as HTML. With `standalone`, the stylesheets are inlined in a <style>
-    element, so bare `weasyprint.HTML(string=...)` lays out exactly the same document."""
+    element, so bare `weasyprint.HTML(string=...)` lays out exactly the same document.
+    Another language than English gives that country's national-language edition (pdf/edition.py)."""
+    if lang not in LANGUAGES:
+        return _edition_html(dataset, iso3, lang, paper, standalone)
     _check(lang, paper)
     tk = build_toolkit(dataset, iso3, lang)
+    from .products import template_functions  # t, tr, ref_label, ref_labels (here to avoid an import cycle)
     chapters = {(law.id, ch.id): ch.number for law in dataset.model_laws.values() for ch in law.chapters}
     stylesheet = Markup(_stylesheet_text() + "\n" + _paper_css(paper)) if standalone else None
     return (
@@ -210,7 +214,7 @@ def render_html(
         .render(
             tk=tk,
             stylesheet=stylesheet,
-            ref_label=functools.partial(context.ref_label, dataset),
+            **template_functions(dataset, lang),
             short_provision_title=lambda row: context.provision_title(row.law, row.provision, several=False),
             chapter_number=lambda item: chapters.get((item.law.id, item.provision.chapter), ""),
         )
@@ -275,9 +279,45 @@ def _nest_form_fields(document: object, pdf: object) -> None:
     acroform["Fields"] = roots
 
 
+def _edition_html(dataset: Dataset, iso3: str | None, lang: str, paper: str, standalone: bool) -> str:
+    """A national-language edition (pdf/edition.py): the translated parts of a country toolkit."""
+    from . import edition
+
+    if paper not in PAPERS:
+        raise ValueError(f"unknown paper {paper!r}: use one of {', '.join(PAPERS)}")
+    if iso3 is None or (iso3.lower(), lang) not in edition.editions(dataset):
+        known = ", ".join(f"{c.upper()} --lang {code}" for c, code in edition.editions(dataset))
+        raise UnsupportedLanguage(f"no {lang!r} edition for {iso3 or 'the region'}: editions are {known}")
+    ed, l10n = edition.build_edition(dataset, iso3, lang)
+    months = edition.months(l10n.translator)
+    english = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    def date(value: object) -> str:
+        return " ".join(months[english.index(w)] if w in english else w for w in analysis.format_date(value).split(" "))
+
+    def status(cell: analysis.RatificationCell) -> Markup:
+        if not cell.record:
+            return l10n.t("ratification.no_record")
+        label = l10n.t("ratification." + cell.status.value.replace("-", "_"))
+        details = [l10n.ts("action." + cell.record.action.value)] if cell.record.action else []
+        if cell.date:
+            details.append(date(cell.date))
+        return Markup("{} ({})").format(label, ", ".join(details)) if details else label
+
+    stylesheet = Markup(_stylesheet_text() + "\n" + _paper_css(paper)) if standalone else None
+    return _environment().get_template("edition.html.j2").render(
+        ed=ed, t=l10n.t, ts=l10n.ts, tr=l10n.tr, d=date, status=status, Coverage=Coverage, stylesheet=stylesheet,
+        css=edition.css_string, fonts=edition.css_fonts(lang),
+    )
+
+
 def html_to_pdf(html: str, paper: Paper = "a4") -> bytes:
     """Lay out toolkit HTML with our stylesheets, fetcher and fonts; return the PDF bytes."""
     from weasyprint import HTML
+
+    from .actualtext import install
+
+    install()  # Devanagari, Bengali... lines carry their text as /ActualText, so it can be copied and searched
 
     _check("en", paper)
     document = HTML(string=html, base_url=STYLESHEET.as_uri(), url_fetcher=_fetcher(), media_type="print")

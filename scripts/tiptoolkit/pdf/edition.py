@@ -1,0 +1,206 @@
+"""National-language editions of a country toolkit (`npl-ne`, `bgd-bn`, `pak-ur`...): the parts that are
+translated, in the reader's language and script, set with the Noto fonts of that script and, for Urdu, right to
+left with mirrored running heads, page numbers and tables.
+
+An edition holds what a frontline official or a ministry needs in their language: where the country stands, the
+victim protection checklist (fillable), the objectives of a national action plan (fillable) and the cross-border
+referral form (fillable), and the contact agencies. Text not translated yet is printed in English, marked.
+The full toolkit (gap analysis, model provisions) stays in English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from .. import __version__, analysis
+from ..dataset import Dataset
+from ..i18n import ENGLISH, PLACEHOLDER, Translator
+from ..model import Country, Coverage
+from ..text import inline, markdown_to_html, plain
+from .context import FieldView, Outline, UnknownCountry
+
+# CSS counter styles for page numbers in the script of each language (Urdu: Extended Arabic-Indic digits).
+DIGITS = {"ne": "devanagari", "hi": "devanagari", "bn": "bengali", "ur": "persian"}
+# The face of each script, also for the running heads (page margin boxes do not match `:lang()`).
+FONTS = {
+    "ne": ("Noto Sans Devanagari", "Noto Sans"),
+    "hi": ("Noto Sans Devanagari", "Noto Sans"),
+    "bn": ("Noto Sans Bengali", "Noto Sans"),
+    "ur": ("Noto Naskh Arabic", "Noto Sans"),  # Naskh, not Nastaliq: see pdf/actualtext.py
+}
+
+
+def css_string(text: str) -> Markup:
+    """A CSS string literal for a `<style>` element (never HTML-escaped: `<` cannot close it, see below)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ").replace("\n", " ")
+    return Markup(f'"{escaped}"')
+
+
+def css_fonts(lang: str) -> Markup:
+    return Markup(", ").join(css_string(name) for name in FONTS.get(lang, ("Noto Sans",))) + Markup(", sans-serif")
+
+
+def editions(ds: Dataset) -> list[tuple[str, str]]:
+    """(country id, language) of every national-language edition: a country's language with interface strings."""
+    return [
+        (country.id, lang)
+        for country in analysis.countries_in_order(ds)
+        for lang in country.languages
+        if lang != ENGLISH and lang in ds.languages
+    ]
+
+
+class PdfLocalizer:
+    """`t` and `tr` for the PDF templates: HTML-escaped, English fallbacks marked `lang="en"` plus "(English)"."""
+
+    def __init__(self, translator: Translator):
+        self.translator = translator
+        self.rtl = translator.direction == "rtl"
+
+    def _english(self, html: Markup, block: bool, note: bool) -> Markup:
+        direction = Markup(' dir="ltr"') if self.rtl else Markup("")
+        marker = Markup("")
+        if note:
+            marker = Markup(' <span class="fallback">{}</span>').format(self.translator.string("fallback.marker").text)
+        tag = "div" if block else "span"
+        return Markup('<{} lang="en"{} class="en">{}</{}>{}').format(Markup(tag), direction, html, Markup(tag), marker)
+
+    def t(self, key: str, **params: Any) -> Markup:
+        localized = self.translator.string(key)
+        parts, position = [], 0
+        for match in PLACEHOLDER.finditer(localized.text):
+            parts += [escape(localized.text[position : match.start()]), escape(params[match.group(1)])]
+            position = match.end()
+        parts.append(escape(localized.text[position:]))
+        html = Markup("").join(parts)
+        return self._english(html, block=False, note=False) if localized.fallback else html
+
+    def ts(self, key: str, **params: Any) -> str:
+        text = self.translator.string(key).text
+        return text.format(**params) if params else text
+
+    def tr(self, item: Any, name: str, how: str = "text", note: bool = True) -> Markup:
+        localized = self.translator.field(item, name)
+        if how == "md":
+            html = markdown_to_html(localized.text)
+        elif how == "inline":
+            html = inline(localized.text)
+        else:
+            html = escape(plain(localized.text))
+        return self._english(html, block=how == "md", note=note) if localized.fallback else html
+
+    def trs(self, item: Any, name: str) -> str:
+        return plain(self.translator.field(item, name).text)
+
+
+@dataclass
+class Edition:
+    lang: str
+    direction: str
+    language_name: str
+    country: Country
+    name: str  # the country's name in the language
+    outline: Outline
+    chapters: dict
+    instruments: list
+    counts: dict
+    mandatory_total: int
+    plan: Any
+    vps: list  # (heading, standard, [(field, item)], notes field)
+    nap: list  # (heading, pillar, [(objective, fields)])
+    referral: list  # (section, [(field view, form field)])
+    contacts: list
+    edition: Any
+    version: str
+    english_pdf: str
+    digits: str
+
+
+def build_edition(ds: Dataset, iso3: str, lang: str) -> tuple[Edition, PdfLocalizer]:
+    country = ds.countries.get(iso3.lower())
+    if country is None:
+        raise UnknownCountry(iso3)
+    translator = Translator(ds, lang)
+    l10n = PdfLocalizer(translator)
+    ts, trs = l10n.ts, l10n.trs
+    name = trs(country, "name")
+    outline = Outline()
+    chapters = {"position": outline.add(1, "position", ts("country.position", country=name))}
+    coverage = [row for row in analysis.coverage(ds, country) if row.provision.mandatory]
+
+    vps = []
+    if ds.victim_protection:
+        chapters["vps"] = outline.add(1, "vps", trs(ds.victim_protection, "title"))
+        for standard in ds.victim_protection.standards:
+            heading = outline.add(2, f"vps-{standard.id}", trs(standard, "title"))
+            checks = [
+                (FieldView(f"vps.{standard.id}.{item.id}", f"{trs(standard, 'title')}: {trs(item, 'text')}", "checkbox"),
+                 item)
+                for item in standard.checklist
+            ]
+            notes = FieldView(f"vps.{standard.id}.notes", f"{trs(standard, 'title')}: {ts('pdf.notes')}", "multiline")
+            vps.append((heading, standard, checks, notes))
+
+    nap = []
+    statuses = ("", *ts("pdf.statuses").split("|"))
+    if ds.action_plan:
+        chapters["nap"] = outline.add(1, "nap", trs(ds.action_plan, "title"))
+        for pillar in ds.action_plan.pillars:
+            heading = outline.add(2, f"nap-{pillar.id.value}", trs(pillar, "title"))
+            rows = []
+            for objective in pillar.objectives:
+                base = f"nap.{pillar.id.value}.{objective.id}"
+                where = f"{trs(pillar, 'title')}, {trs(objective, 'title')}"
+                rows.append((objective, (
+                    FieldView(f"{base}.lead", f"{where}: {ts('pdf.col_lead')}", "multiline"),
+                    FieldView(f"{base}.timeline", f"{where}: {ts('plan.timeline')}", "multiline"),
+                    FieldView(f"{base}.status", f"{where}: {ts('col.status')}", "choice", choices=statuses),
+                )))
+            nap.append((heading, pillar, rows))
+
+    referral = []
+    if ds.cooperation:
+        form = ds.cooperation.referral_form
+        chapters["referral"] = outline.add(1, "referral", trs(form, "title"))
+        for section in form.sections:
+            fields = [
+                (FieldView(f"referral.{f.id}", trs(f, "label"), f.type,
+                           choices=("", *f.choices) if f.type == "choice" else ()), f)
+                for f in section.fields
+            ]
+            referral.append((section, fields))
+
+    chapters["contacts"] = outline.add(1, "contacts", ts("country.contacts", country=name))
+    contacts = [(country, list(country.contacts))] + [
+        (neighbour, list(found)) for neighbour, found in analysis.neighbour_contacts(ds, country)
+    ]
+    items = [country, *(m for m in (ds.action_plan, ds.victim_protection, ds.cooperation) if m is not None)]
+    edition = Edition(
+        lang=lang,
+        direction=translator.direction,
+        language_name=translator.language.name,
+        country=country,
+        name=name,
+        outline=outline,
+        chapters=chapters,
+        instruments=[analysis.ratification(ds, country, i) for i in analysis.instruments_in_order(ds)],
+        counts={c: sum(1 for r in coverage if r.coverage is c) for c in Coverage},
+        mandatory_total=len(coverage),
+        plan=analysis.current_plan(country),
+        vps=vps,
+        nap=nap,
+        referral=referral,
+        contacts=contacts,
+        edition=analysis.newest_reviewed(*items),
+        version=__version__,
+        english_pdf=f"{country.id}-en.pdf",
+        digits=DIGITS.get(lang, "decimal"),
+    )
+    return edition, l10n
+
+
+def months(translator: Translator) -> list[str]:
+    return translator.string("date.months").text.split()

@@ -162,8 +162,7 @@ def phase_build(root: str, site: str, cache: str, jobs: int | None, pdfs: bool) 
 
 def phase_plan(root: str, cache: str) -> dict[str, Any]:
     """What a build would render: the PDFs whose cache key is not in the cache (HTML rendered, no layout)."""
-    from tiptoolkit.pdf.batch import cache_key, jobs_for
-    from tiptoolkit.pdf.render import render_html
+    from tiptoolkit.pdf.batch import cache_key, job_html, jobs_for
     from tiptoolkit.validate import validate
 
     started = time.perf_counter()
@@ -173,7 +172,7 @@ def phase_plan(root: str, cache: str) -> dict[str, Any]:
     missing, html_seconds = [], {}
     for job in jobs_for(dataset):
         t = time.perf_counter()
-        html = render_html(dataset, job.iso3, job.lang, job.paper)
+        html = job_html(dataset, job)  # toolkits, editions, accession kits and pocket guides alike
         key = cache_key(html, job.paper)
         html_seconds[job.name] = time.perf_counter() - t
         if not (Path(cache) / f"{key}.pdf").exists():
@@ -185,14 +184,13 @@ def phase_plan(root: str, cache: str) -> dict[str, Any]:
 def phase_jobs(root: str, cache: str, jobs: int, names: list[str]) -> dict[str, Any]:
     """Lay out the PDFs `names` with `jobs` workers into an empty cache."""
     from tiptoolkit.pdf import batch
-    from tiptoolkit.pdf.render import render_html
     from tiptoolkit.validate import validate
 
     dataset, _ = validate(Path(root))
     planned = []
     for job in batch.jobs_for(dataset):
         if job.name in names:
-            html = render_html(dataset, job.iso3, job.lang, job.paper)
+            html = batch.job_html(dataset, job)
             planned.append((job, html, batch.cache_key(html, job.paper)))
     Path(cache).mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()

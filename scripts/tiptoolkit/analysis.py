@@ -303,7 +303,7 @@ class AccessionKit:
     country: Country
     instrument: Instrument
     cell: RatificationCell  # the country's record for the instrument
-    route: TreatyAction  # ratification when the country signed, accession otherwise
+    route: TreatyAction  # ratification when the country signed (a signature date, or status signatory), else accession
     steps: tuple[JoiningStep, ...]  # the instrument's steps for that route, in order
     reservations: tuple[Reservation, ...]
     prerequisites: tuple[Prerequisite, ...]
@@ -337,7 +337,8 @@ class AccessionKit:
 def accession_kit(ds: Dataset, country: Country, instrument: Instrument) -> AccessionKit:
     """The kit for one instrument (whether or not the country has joined it: see `accession_kits`)."""
     cell = ratification(ds, country, instrument)
-    route = TreatyAction.RATIFICATION if cell.record and cell.record.signed else TreatyAction.ACCESSION
+    signed = cell.record is not None and (cell.record.signed is not None or cell.status is TreatyStatus.SIGNATORY)
+    route = TreatyAction.RATIFICATION if signed else TreatyAction.ACCESSION
     binding = [f"{instrument.id}/{article.id}" for article in binding_articles(instrument)]
     rows = {row.key: row for row in coverage(ds, country)}
     prerequisites = []

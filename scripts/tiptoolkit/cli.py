@@ -93,8 +93,11 @@ def _i18n(args: argparse.Namespace) -> int:
 
 
 def _pdf(args: argparse.Namespace) -> int:
-    from .pdf.cli import render_one
+    from .pdf.cli import render_one, render_product
 
+    if args.pocket or args.accession:
+        kind = "pocket" if args.pocket else "accession"
+        return render_product(args.root, args.country, kind, args.accession, args.output)
     return render_one(args.root, args.country, args.lang, args.output, args.paper)
 
 
@@ -169,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     pdf.add_argument("--lang", default="en")
     pdf.add_argument("--paper", choices=("a4", "letter"), default="a4")
     pdf.add_argument("-o", "--output", type=Path)
+    product = pdf.add_mutually_exclusive_group()
+    product.add_argument("--pocket", action="store_true", help="the country's frontline pocket guide (A6) instead")
+    product.add_argument("--accession", metavar="INSTRUMENT", help="its accession kit for an instrument, e.g. som-protocol")
     pdf.set_defaults(run=_pdf)
 
     render_pdfs = commands.add_parser("render-pdfs", help="render a deterministic slice of the PDFs into the cache (CI)")

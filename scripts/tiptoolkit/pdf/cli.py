@@ -1,4 +1,5 @@
 """`tiptoolkit pdf NPL [--lang en] [-o PATH] [--paper a4|letter]`: validate, then render one toolkit.
+`tiptoolkit pdf NPL --pocket` or `--accession som-protocol`: its pocket guide or an accession kit instead.
 
 Exit codes: 0 written; 1 the content has problems (printed as `tiptoolkit validate`
 prints them); 2 unknown country, language or paper.
@@ -67,4 +68,43 @@ def render_one(root: Path, country: str, lang: str = "en", output: Path | None =
     seconds = time.perf_counter() - started
     print(target)
     print(f"{len(data) / 1024:.0f} KB in {seconds:.1f} s", file=sys.stderr)
+    return 0
+
+
+def render_product(
+    root: Path, country: str, kind: str, instrument: str | None = None, output: Path | None = None
+) -> int:
+    """`tiptoolkit pdf NPL --pocket` or `--accession som-protocol`: one pocket guide or accession kit, in English."""
+    from ..analysis import accession_stem, pocket_stem
+    from ..validate import validate
+
+    dataset, problems = validate(root)
+    if problems:
+        print(format_problems(problems, "text", prefix=f"{root.name}/"))
+        print(f"{len(problems)} problem(s): fix them before rendering", file=sys.stderr)
+        return 1
+    found = dataset.countries.get(country.lower())
+    if found is None:
+        known = ", ".join(sorted(code.upper() for code in dataset.countries)) or "none yet"
+        print(f"unknown country {country!r}: use an ISO3 code in the content ({known})", file=sys.stderr)
+        return 2
+    from . import products
+    from .render import write_pdf_atomic
+
+    started = time.perf_counter()
+    if kind == "pocket":
+        if dataset.frontline is None:
+            print("no frontline guide in the content: add toolkit_data/frontline/frontline.yaml", file=sys.stderr)
+            return 2
+        data, stem = products.render_pocket(dataset, found.id), pocket_stem(found)
+    else:
+        if instrument not in dataset.instruments:
+            known = ", ".join(sorted(dataset.instruments))
+            print(f"unknown instrument {instrument!r}: use one of {known}", file=sys.stderr)
+            return 2
+        data = products.render_accession(dataset, found.id, instrument)
+        stem = accession_stem(found, dataset.instruments[instrument])
+    target = write_pdf_atomic(data, output or Path("site") / "toolkits" / f"{stem}.pdf")
+    print(target)
+    print(f"{len(data) / 1024:.0f} KB in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return 0

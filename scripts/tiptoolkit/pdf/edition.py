@@ -137,8 +137,8 @@ def build_edition(ds: Dataset, iso3: str, lang: str) -> tuple[Edition, PdfLocali
         for standard in ds.victim_protection.standards:
             heading = outline.add(2, f"vps-{standard.id}", trs(standard, "title"))
             checks = [
-                (FieldView(f"vps.{standard.id}.{item.id}", f"{trs(standard, 'title')}: {trs(item, 'text')}", "checkbox"),
-                 item)
+                (FieldView(f"vps.{standard.id}.{item.id}", f"{trs(standard, 'title')}: {trs(item, 'text')}",
+                           "checkbox"), item)
                 for item in standard.checklist
             ]
             notes = FieldView(f"vps.{standard.id}.notes", f"{trs(standard, 'title')}: {ts('pdf.notes')}", "multiline")

@@ -140,7 +140,7 @@ def accession_context(ds: Dataset, iso3: str, instrument_id: str, lang: str = EN
     items = [instrument, kit.cell.record, *(p.row.provision for p in kit.prerequisites), *rows]
     items = [item for item in items if item is not None]
     name = labels.tr(country, "name")
-    title = str(labels.t("kit.doc_title", instrument=plain(instrument.short_title), country=name))
+    title = str(labels.t("kit.pdf_title", instrument=plain(instrument.short_title), country=name))
     doc = ProductDoc(
         lang=lang,
         country=country,
@@ -176,7 +176,7 @@ def pocket_context(ds: Dataset, iso3: str, lang: str = ENGLISH) -> dict[str, Any
     doc = ProductDoc(
         lang=lang,
         country=country,
-        title=f"{labels.tr(guide.guide, 'title')}: {name}",
+        title=str(labels.t("pocket.doc_title", country=name)),
         running_title=name,
         subject=str(labels.t("pocket.doc_subject", country=name)),
         keywords=(

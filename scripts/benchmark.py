@@ -150,7 +150,10 @@ def phase_build(root: str, site: str, cache: str, jobs: int | None, pdfs: bool) 
     seconds = time.perf_counter() - started
     rendered = [r for r in report if r.rendered]
     return {
-        "rc": rc, "inner_seconds": seconds, "pdfs": len(report), "pages": sum(r.pages for r in report),
+        "rc": rc,
+        "inner_seconds": seconds,
+        "pdfs": len(report),
+        "pages": sum(r.pages for r in report),
         "rendered": sorted(r.job.name for r in rendered),
         "rendered_pages": sum(r.pages for r in rendered),
         "layout_seconds": {r.job.name: round(r.seconds, 3) for r in rendered},
@@ -177,8 +180,14 @@ def phase_plan(root: str, cache: str) -> dict[str, Any]:
         html_seconds[job.name] = time.perf_counter() - t
         if not (Path(cache) / f"{key}.pdf").exists():
             missing.append(job.name)
-    return {"missing": sorted(missing), "total": len(html_seconds), "validate_seconds": validated - started,
-            "html_seconds": sum(html_seconds.values()), "html_seconds_max": max(html_seconds.values()), **_rusage()}
+    return {
+        "missing": sorted(missing),
+        "total": len(html_seconds),
+        "validate_seconds": validated - started,
+        "html_seconds": sum(html_seconds.values()),
+        "html_seconds_max": max(html_seconds.values()),
+        **_rusage(),
+    }
 
 
 def phase_jobs(root: str, cache: str, jobs: int, names: list[str]) -> dict[str, Any]:
@@ -197,9 +206,14 @@ def phase_jobs(root: str, cache: str, jobs: int, names: list[str]) -> dict[str, 
     timings = batch._render_missing(planned, Path(cache), jobs)
     seconds = time.perf_counter() - started
     by_name = {job.name: (timings[key][0], len(html)) for job, html, key in planned}
-    return {"seconds": seconds, "pdfs": len(planned), "worker_max_rss_kb": max(rss for _, rss in timings.values()),
-            "layout_seconds": {name: t for name, (t, _) in by_name.items()},
-            "html_bytes": {name: n for name, (_, n) in by_name.items()}, **_rusage()}
+    return {
+        "seconds": seconds,
+        "pdfs": len(planned),
+        "worker_max_rss_kb": max(rss for _, rss in timings.values()),
+        "layout_seconds": {name: t for name, (t, _) in by_name.items()},
+        "html_bytes": {name: n for name, (_, n) in by_name.items()},
+        **_rusage(),
+    }
 
 
 def phase_pdf_compare(root: str, iso3: str, repeats: int, reference: str | None) -> dict[str, Any]:
@@ -240,10 +254,16 @@ def phase_pdf_compare(root: str, iso3: str, repeats: int, reference: str | None)
             cpu["reference"].append(time.process_time() - c4)
             ref_pages = count_pages(ref_data)
     return {
-        "country": iso3, "repeats": repeats, "pages": pages, "bare_pages": bare_pages,
-        "ours_html_seconds": min(ours_html), "ours_layout_seconds": min(ours_layout),
-        "ours_seconds": min(ours_total), "bare_seconds": min(bare),
-        "reference_seconds": min(ref) if ref else None, "reference_pages": ref_pages or None,
+        "country": iso3,
+        "repeats": repeats,
+        "pages": pages,
+        "bare_pages": bare_pages,
+        "ours_html_seconds": min(ours_html),
+        "ours_layout_seconds": min(ours_layout),
+        "ours_seconds": min(ours_total),
+        "bare_seconds": min(bare),
+        "reference_seconds": min(ref) if ref else None,
+        "reference_pages": ref_pages or None,
         "layout_cpu_seconds": {k: min(v) if v else None for k, v in cpu.items()},
         "all": {"ours": ours_total, "bare": bare, "reference": ref, "cpu": cpu},
         **_rusage(),
@@ -281,9 +301,24 @@ def phase_export(root: str, out: str) -> dict[str, Any]:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(front + markdown, encoding="utf-8")
     project = yaml.safe_load((PROJECT / "mkdocs.yml").read_text(encoding="utf-8").replace("!ENV", ""))
-    plain = {key: project[key] for key in ("site_name", "site_url", "repo_url", "repo_name", "edit_uri", "copyright",
-                                           "strict", "validation", "theme", "extra_css", "markdown_extensions",
-                                           "extra") if key in project}
+    plain = {
+        key: project[key]
+        for key in (
+            "site_name",
+            "site_url",
+            "repo_url",
+            "repo_name",
+            "edit_uri",
+            "copyright",
+            "strict",
+            "validation",
+            "theme",
+            "extra_css",
+            "markdown_extensions",
+            "extra",
+        )
+        if key in project
+    }
     plain["theme"] = dict(plain["theme"], custom_dir=str(PROJECT / "overrides"))
     plain["docs_dir"] = str(docs)
     plain["plugins"] = [{"search": {"lang": "en"}}]
@@ -302,8 +337,13 @@ def _plain(value: Any) -> Any:
     return str(value) if isinstance(value, str) else value
 
 
-PHASES = {"build": phase_build, "plan": phase_plan, "jobs": phase_jobs, "pdf_compare": phase_pdf_compare,
-          "export": phase_export}
+PHASES = {
+    "build": phase_build,
+    "plan": phase_plan,
+    "jobs": phase_jobs,
+    "pdf_compare": phase_pdf_compare,
+    "export": phase_export,
+}
 
 
 def run_phase(name: str, **kwargs: Any) -> dict[str, Any]:
@@ -312,8 +352,14 @@ def run_phase(name: str, **kwargs: Any) -> dict[str, Any]:
     load = os.getloadavg()[0]
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen([sys.executable, __file__, "--phase", name, json.dumps(kwargs)],
-                                stdout=out, stderr=err, text=True, env=env, cwd=PROJECT)
+        proc = subprocess.Popen(
+            [sys.executable, __file__, "--phase", name, json.dumps(kwargs)],
+            stdout=out,
+            stderr=err,
+            text=True,
+            env=env,
+            cwd=PROJECT,
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
         out.seek(0)
@@ -330,21 +376,32 @@ def run_phase(name: str, **kwargs: Any) -> dict[str, Any]:
 
 def timed_mkdocs(config: Path, site: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
     """`mkdocs build` as a command, timed from here; peak memory read back with /usr/bin/time-free wait4."""
-    full_env = dict(os.environ, NO_MKDOCS_2_WARNING="1", TIPTOOLKIT_TODAY=os.environ.get("TIPTOOLKIT_TODAY", TODAY),
-                    **(env or {}))
+    full_env = dict(
+        os.environ, NO_MKDOCS_2_WARNING="1", TIPTOOLKIT_TODAY=os.environ.get("TIPTOOLKIT_TODAY", TODAY), **(env or {})
+    )
     load = os.getloadavg()[0]
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
-                                env=full_env, cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=err, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
+            env=full_env,
+            cwd=PROJECT,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            text=True,
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
         err.seek(0)
         stderr = err.read()
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"mkdocs build -f {config} failed:\n{stderr[-4000:]}")
-    return {"wall_seconds": wall, "cpu_seconds": usage.ru_utime + usage.ru_stime, "max_rss_kb": usage.ru_maxrss,
-            "load_average_before": load}
+    return {
+        "wall_seconds": wall,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "max_rss_kb": usage.ru_maxrss,
+        "load_average_before": load,
+    }
 
 
 # ================================================================= one size
@@ -377,8 +434,13 @@ def bench_size(size: int, work: Path, args: argparse.Namespace, log) -> dict[str
     ours, plain = [], []
     for i in range(repeats):
         plain.append(timed_mkdocs(work / "plain" / "mkdocs.yml", work / f"plain-site-{i}"))
-        ours.append(timed_mkdocs(PROJECT / "mkdocs.yml", work / f"our-site-{i}",
-                                 {"TIPTOOLKIT_DATA_DIR": str(root), "TIPTOOLKIT_OFFLINE": "false"}))
+        ours.append(
+            timed_mkdocs(
+                PROJECT / "mkdocs.yml",
+                work / f"our-site-{i}",
+                {"TIPTOOLKIT_DATA_DIR": str(root), "TIPTOOLKIT_OFFLINE": "false"},
+            )
+        )
     out["mkdocs_ours_seconds"] = min(r["wall_seconds"] for r in ours)
     out["mkdocs_plain_seconds"] = min(r["wall_seconds"] for r in plain)
     out["site_vs_plain_wall"] = out["mkdocs_ours_seconds"] / out["mkdocs_plain_seconds"]
@@ -394,9 +456,10 @@ def bench_size(size: int, work: Path, args: argparse.Namespace, log) -> dict[str
     log(f"  site: ours {out['mkdocs_ours_seconds']:.1f} s, plain {out['mkdocs_plain_seconds']:.1f} s")
 
     # ---- site-only build (what a no-change rebuild is compared with)
-    site_only = [run_phase("build", root=str(root), site=str(work / "site-only"), cache=str(cache), jobs=jobs,
-                           pdfs=False)
-                 for _ in range(repeats)]
+    site_only = [
+        run_phase("build", root=str(root), site=str(work / "site-only"), cache=str(cache), jobs=jobs, pdfs=False)
+        for _ in range(repeats)
+    ]
     out["site_only_seconds"] = min(r["wall_seconds"] for r in site_only)
     out["site_only_cpu"] = min(r["cpu_seconds"] for r in site_only)
     out["site_only"] = site_only[0]
@@ -407,8 +470,10 @@ def bench_size(size: int, work: Path, args: argparse.Namespace, log) -> dict[str
         out["cold"] = cold
         out["cold_seconds"] = cold["wall_seconds"]
         log(f"  cold build {cold['wall_seconds']:.1f} s, {len(cold['rendered'])} PDFs, {cold['pages']} pages")
-        nochange = [run_phase("build", root=str(root), site=str(site), cache=str(cache), jobs=jobs, pdfs=True)
-                    for _ in range(repeats)]
+        nochange = [
+            run_phase("build", root=str(root), site=str(site), cache=str(cache), jobs=jobs, pdfs=True)
+            for _ in range(repeats)
+        ]
         out["nochange"] = nochange[0]
         out["nochange_rendered"] = max(len(r["rendered"]) for r in nochange)
         out["nochange_seconds"] = min(r["wall_seconds"] for r in nochange)
@@ -443,24 +508,40 @@ def bench_size(size: int, work: Path, args: argparse.Namespace, log) -> dict[str
         path = root / "countries" / f"{edited}.yaml"
         _edit_yaml(path, lambda d: d.update(summary=d["summary"].rstrip() + " Edited by the benchmark."))
         r = run_phase("build", root=str(root), site=str(site), cache=str(cache), jobs=jobs, pdfs=True)
-        out["edit_summary"] = {"country": edited, "rendered": r["rendered"], "expected": [f"{edited}-en"],
-                               "seconds": r["wall_seconds"]}
+        out["edit_summary"] = {
+            "country": edited,
+            "rendered": r["rendered"],
+            "expected": [f"{edited}-en"],
+            "seconds": r["wall_seconds"],
+        }
         log(f"  edit {edited} summary: rendered {r['rendered']}")
         # ---- edit one of its contact agencies: shown in its PDF, its neighbours' and the regional edition
         doc = _load_yaml(path)
         if doc.get("contacts"):
             _edit_yaml(path, lambda d: d["contacts"][0].update(role=d["contacts"][0]["role"].rstrip() + " (edited)"))
-            listing = sorted(f"{c}-en" for c in ids if c != edited and edited.upper() in
-                             [n.upper() for n in _load_yaml(root / "countries" / f"{c}.yaml").get("neighbours", [])])
+            listing = sorted(
+                f"{c}-en"
+                for c in ids
+                if c != edited
+                and edited.upper()
+                in [n.upper() for n in _load_yaml(root / "countries" / f"{c}.yaml").get("neighbours", [])]
+            )
             r = run_phase("build", root=str(root), site=str(site), cache=str(cache), jobs=jobs, pdfs=True)
-            out["edit_contact"] = {"country": edited, "rendered": r["rendered"],
-                                   "expected": sorted([f"{edited}-en", *listing, "toolkit-en"]),
-                                   "seconds": r["wall_seconds"]}
+            out["edit_contact"] = {
+                "country": edited,
+                "rendered": r["rendered"],
+                "expected": sorted([f"{edited}-en", *listing, "toolkit-en"]),
+                "seconds": r["wall_seconds"],
+            }
             log(f"  edit {edited} contact: rendered {r['rendered']}")
         # ---- edit a shared standard: every PDF includes the victim protection checklist
         vps = root / "victim_protection" / "vps.yaml"
-        _edit_yaml(vps, lambda d: d["standards"][0].update(entitlement=d["standards"][0]["entitlement"].rstrip()
-                                                            + " Edited by the benchmark."))
+        _edit_yaml(
+            vps,
+            lambda d: d["standards"][0].update(
+                entitlement=d["standards"][0]["entitlement"].rstrip() + " Edited by the benchmark."
+            ),
+        )
         plan = run_phase("plan", root=str(root), cache=str(cache))
         out["edit_shared"] = {"would_render": len(plan["missing"]), "of": plan["total"], "counted_by": "cache keys"}
         log(f"  edit a shared standard: {len(plan['missing'])} of {plan['total']} PDFs to re-render")
@@ -503,8 +584,9 @@ def bench_pdf(work: Path, args: argparse.Namespace, log) -> dict[str, Any]:
 
 def harfbuzz_subset() -> str | None:
     try:
-        proc = subprocess.run(["dpkg-query", "-W", "-f", "${Status} ${Version}", "libharfbuzz-subset0"],
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            ["dpkg-query", "-W", "-f", "${Status} ${Version}", "libharfbuzz-subset0"], capture_output=True, text=True
+        )
     except OSError:
         return None
     return proc.stdout.split()[-1] if proc.returncode == 0 and "installed" in proc.stdout else None
@@ -521,34 +603,60 @@ def table(results: dict[str, Any]) -> str:
     for key, r in sizes.items():
         est = "~" if r.get("cold_extrapolated") else ""
         label = f"{key} countries"
-        row(f"{label}: cold full build",
+        row(
+            f"{label}: cold full build",
             f"{est}{r['cold_seconds']:.1f} s ({est}{r['seconds_per_country']:.2f} s/country)"
-            + (" EXTRAPOLATED from a PDF sample" if est else ""))
+            + (" EXTRAPOLATED from a PDF sample" if est else ""),
+        )
         if r.get("nochange_rendered") is not None:
-            row(f"{label}: no-change rebuild PDFs rendered", str(r["nochange_rendered"]), "0",
-                r["nochange_rendered"] == 0)
-        row(f"{label}: no-change rebuild / site-only build, CPU",
+            row(
+                f"{label}: no-change rebuild PDFs rendered",
+                str(r["nochange_rendered"]),
+                "0",
+                r["nochange_rendered"] == 0,
+            )
+        row(
+            f"{label}: no-change rebuild / site-only build, CPU",
             f"{est}{r['nochange_cpu']:.1f} / {r['site_only_cpu']:.1f} s = {est}{r['nochange_vs_site_only']:.2f}x "
             f"(wall {r['nochange_seconds']:.1f} / {r['site_only_seconds']:.1f} s)",
-            "<= 1.2x", r["nochange_vs_site_only"] <= 1.2)
+            "<= 1.2x",
+            r["nochange_vs_site_only"] <= 1.2,
+        )
         for edit in ("edit_summary", "edit_contact"):
             if edit in r:
                 e = r[edit]
-                row(f"{label}: {edit.replace('_', ' ')} ({e['country']}) re-rendered",
-                    f"{len(e['rendered'])}: {', '.join(e['rendered'])}", f"{len(e['expected'])}",
-                    e["rendered"] == e["expected"])
+                row(
+                    f"{label}: {edit.replace('_', ' ')} ({e['country']}) re-rendered",
+                    f"{len(e['rendered'])}: {', '.join(e['rendered'])}",
+                    f"{len(e['expected'])}",
+                    e["rendered"] == e["expected"],
+                )
         if "edit_shared" in r:
             e = r["edit_shared"]
-            row(f"{label}: edit a shared standard, PDFs to re-render", f"{e['would_render']} of {e['of']}",
-                f"{e['of']}", e["would_render"] == e["of"])
-        row(f"{label}: site build (plugin) / plain mkdocs, CPU",
+            row(
+                f"{label}: edit a shared standard, PDFs to re-render",
+                f"{e['would_render']} of {e['of']}",
+                f"{e['of']}",
+                e["would_render"] == e["of"],
+            )
+        row(
+            f"{label}: site build (plugin) / plain mkdocs, CPU",
             f"{r['mkdocs_ours_cpu']:.1f} / {r['mkdocs_plain_cpu']:.1f} s = {r['site_vs_plain']:.2f}x "
             f"(wall {r['mkdocs_ours_seconds']:.1f} / {r['mkdocs_plain_seconds']:.1f} s)",
-            "<= 1.2x", r["site_vs_plain"] <= 1.2)
-        row(f"{label}: country page ({WATCHED.upper()}) HTML", f"{r['country_page_bytes']:,} bytes; site "
-            f"{r['site_pages']} pages, {r['html_total_bytes'] / 1_048_576:.1f} MB of HTML")
-        row(f"{label}: peak memory (any process)", f"{r['peak_rss_kb'] / 1_048_576:.2f} GiB", "<= 1.5 GiB",
-            r["peak_rss_kb"] <= 1.5 * 1_048_576)
+            "<= 1.2x",
+            r["site_vs_plain"] <= 1.2,
+        )
+        row(
+            f"{label}: country page ({WATCHED.upper()}) HTML",
+            f"{r['country_page_bytes']:,} bytes; site "
+            f"{r['site_pages']} pages, {r['html_total_bytes'] / 1_048_576:.1f} MB of HTML",
+        )
+        row(
+            f"{label}: peak memory (any process)",
+            f"{r['peak_rss_kb'] / 1_048_576:.2f} GiB",
+            "<= 1.5 GiB",
+            r["peak_rss_kb"] <= 1.5 * 1_048_576,
+        )
     keys = list(sizes)
     if len(keys) > 1:
         first, last = sizes[keys[0]], sizes[keys[-1]]
@@ -556,30 +664,47 @@ def table(results: dict[str, Any]) -> str:
         est = "~" if last.get("cold_extrapolated") or first.get("cold_extrapolated") else ""
         row(f"s/country, {keys[-1]} / {keys[0]} countries", f"{est}{ratio:.2f}x", "<= 1.15x", ratio <= 1.15)
         growth = results.get("page_growth", {})
-        row(f"pages that grow from {keys[0]} to {keys[-1]} countries (not index pages)",
-            ", ".join(growth.get("non_index", [])) or "none", "none", not growth.get("non_index"))
+        row(
+            f"pages that grow from {keys[0]} to {keys[-1]} countries (not index pages)",
+            ", ".join(growth.get("non_index", [])) or "none",
+            "none",
+            not growth.get("non_index"),
+        )
     if pdf is None:
         row("PDF rows (ours vs bare, reference, jobs)", "skipped (--no-pdf-compare)")
         return _format(rows, results)
     c = pdf["compare"]
-    row("PDF: ours (render_html + html_to_pdf) / bare WeasyPrint, CPU",
+    row(
+        "PDF: ours (render_html + html_to_pdf) / bare WeasyPrint, CPU",
         f"{c['layout_cpu_seconds']['ours']:.2f} / {c['layout_cpu_seconds']['bare']:.2f} s = {pdf['ours_vs_bare']:.3f}x "
         f"(wall {c['ours_seconds']:.2f} / {c['bare_seconds']:.2f} s = {pdf['ours_vs_bare_wall']:.3f}x)",
-        "<= 1.10x", pdf["ours_vs_bare"] <= 1.10)
+        "<= 1.10x",
+        pdf["ours_vs_bare"] <= 1.10,
+    )
     if "s_per_page_vs_reference" in pdf:
-        row("PDF: our s/page / reference document's, CPU",
+        row(
+            "PDF: our s/page / reference document's, CPU",
             f"{pdf['ours_s_per_page']:.3f} / {pdf['reference_s_per_page']:.3f} = {pdf['s_per_page_vs_reference']:.2f}x "
             f"(wall {pdf['ours_s_per_page_wall']:.3f} / {pdf['reference_s_per_page_wall']:.3f} s)",
-            "<= 1.0x", pdf["s_per_page_vs_reference"] <= 1.0)
+            "<= 1.0x",
+            pdf["s_per_page_vs_reference"] <= 1.0,
+        )
     else:
         row("PDF: our s/page / reference document's", f"skipped: {pdf['reference_note']}")
     j = pdf["jobs"]
-    row(f"PDF: 1 job / 2 jobs ({len(j['pdfs'])} PDFs), wall",
+    row(
+        f"PDF: 1 job / 2 jobs ({len(j['pdfs'])} PDFs), wall",
         f"{j['one']['seconds']:.1f} / {j['two']['seconds']:.1f} s = {j['speedup']:.2f}x "
         f"(load average before: {j['one']['load_average_before']:.1f}, {j['two']['load_average_before']:.1f})",
-        ">= 1.75x", j["speedup"] >= 1.75)
-    row("libharfbuzz-subset0", results["libharfbuzz_subset0"] or "NOT installed", "installed",
-        results["libharfbuzz_subset0"] is not None)
+        ">= 1.75x",
+        j["speedup"] >= 1.75,
+    )
+    row(
+        "libharfbuzz-subset0",
+        results["libharfbuzz_subset0"] or "NOT installed",
+        "installed",
+        results["libharfbuzz_subset0"] is not None,
+    )
     return _format(rows, results)
 
 
@@ -588,10 +713,13 @@ def _format(rows: list[tuple[str, str, str, str]], results: dict[str, Any]) -> s
     lines = ["  ".join(h.ljust(w) for h, w in zip(("measure", "value", "target", ""), widths, strict=True))]
     lines += ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)) for r in rows]
     load = results["machine"]["load_average_at_start"]
-    lines += ["", "CPU = user + system seconds of the process and every worker it waited for: robust to other load on",
-              "the machine, so the single-process ratios are judged on it (wall clock in brackets). Parallel speed-ups",
-              f"can only be judged on wall clock. Load average when the run started: {load[0]:.1f} on "
-              f"{results['machine']['cores']} cores."]
+    lines += [
+        "",
+        "CPU = user + system seconds of the process and every worker it waited for: robust to other load on",
+        "the machine, so the single-process ratios are judged on it (wall clock in brackets). Parallel speed-ups",
+        f"can only be judged on wall clock. Load average when the run started: {load[0]:.1f} on "
+        f"{results['machine']['cores']} cores.",
+    ]
     return "\n".join(line.rstrip() for line in lines)
 
 
@@ -610,19 +738,27 @@ def peak(result: dict[str, Any]) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="tiptoolkit bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=None, help="numbers of countries, comma-separated (default 8,50,195)")
-    parser.add_argument("--quick", action="store_true",
-                        help="smallest size only (2 countries), one repeat, 2-PDF samples")
+    parser.add_argument(
+        "--quick", action="store_true", help="smallest size only (2 countries), one repeat, 2-PDF samples"
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON results (default {DEFAULT_OUT})")
     parser.add_argument("--source", type=Path, default=SOURCE, help="content to clone (default toolkit_data)")
     parser.add_argument("--jobs", type=int, default=None, help="PDF workers for the builds (default: cores)")
     parser.add_argument("--repeats", type=int, default=None, help="repeats of the timed comparisons (best kept)")
     parser.add_argument("--jobs-sample", type=int, default=None, help="country PDFs in the 1-vs-2-jobs comparison")
-    parser.add_argument("--full-pdfs-max", type=int, default=None,
-                        help="render every PDF only up to this size; above it, a sample (EXTRAPOLATED)")
+    parser.add_argument(
+        "--full-pdfs-max",
+        type=int,
+        default=None,
+        help="render every PDF only up to this size; above it, a sample (EXTRAPOLATED)",
+    )
     parser.add_argument("--pdf-sample", type=int, default=4, help="country PDFs rendered above --full-pdfs-max")
     parser.add_argument("--no-reference", action="store_true", help="skip the reference document")
-    parser.add_argument("--no-pdf-compare", action="store_true",
-                        help="skip the size-independent PDF rows (ours vs bare, reference, 1 vs 2 jobs)")
+    parser.add_argument(
+        "--no-pdf-compare",
+        action="store_true",
+        help="skip the size-independent PDF rows (ours vs bare, reference, 1 vs 2 jobs)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (printed)")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("phase_args", nargs="?", help=argparse.SUPPRESS)
@@ -648,8 +784,12 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {
         "command": " ".join(["tiptoolkit bench", *(argv if argv is not None else sys.argv[1:])]),
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                    "load_average_at_start": os.getloadavg()},
+        "machine": {
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_average_at_start": os.getloadavg(),
+        },
         "libharfbuzz_subset0": harfbuzz_subset(),
         "reference": str(REFERENCE) if REFERENCE.exists() else None,
         "sizes": {},
@@ -672,8 +812,10 @@ def main(argv: list[str] | None = None) -> int:
         if len(keys) > 1:
             small, large = results["sizes"][keys[0]]["html_sizes"], results["sizes"][keys[-1]]["html_sizes"]
             grown = sorted(p for p in small if p in large and large[p] > small[p] * 1.02)
-            results["page_growth"] = {"index": [p for p in grown if index_page(p)],
-                                      "non_index": [p for p in grown if not index_page(p)]}
+            results["page_growth"] = {
+                "index": [p for p in grown if index_page(p)],
+                "non_index": [p for p in grown if not index_page(p)],
+            }
         results["parent"] = _rusage()
         results["peak_rss_kb_any_process"] = max(peak(results), results["parent"]["self_max_rss_kb"])
         results["seconds"] = time.perf_counter() - started

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import ClassVar
 
 from tiptoolkit.build import build
 
@@ -19,7 +20,7 @@ def build_site(root: Path, site_dir: Path, pdfs: bool = True) -> Path:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extra_headers: dict[str, str] = {}
+    extra_headers: ClassVar[dict[str, str]] = {}
 
     def log_message(self, *args: object) -> None:
         pass

@@ -108,7 +108,10 @@ def test_pdfs_are_tagged_with_language_and_title(site):
             assert root.get("/MarkInfo", {}).get("/Marked") is True, path.name
             assert str(root.get("/Lang", "")).strip(), path.name
             title = str(pdf.docinfo.get("/Title", ""))
-            assert title.startswith("Counter-Trafficking Toolkit"), (path.name, title)
+            if path.stem.endswith("-en"):
+                assert title.startswith("Counter-Trafficking Toolkit"), (path.name, title)
+            else:  # a national-language edition is titled in its own language
+                assert title.strip() and "Toolkit" not in title, (path.name, title)
             assert root.ViewerPreferences.get("/DisplayDocTitle") is True, path.name
             with pdf.open_metadata() as xmp:
                 assert xmp.get("dc:title") == title, path.name

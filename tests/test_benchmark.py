@@ -43,7 +43,10 @@ def test_benchmark_quick_run(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     proc = subprocess.run(
         [sys.executable, str(BENCHMARK), "--quick", "--source", str(FIXTURES / "minimal"), "--out", str(out)],
-        capture_output=True, text=True, cwd=PROJECT, timeout=600,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        timeout=600,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "no-change rebuild PDFs rendered" in proc.stdout

@@ -15,8 +15,14 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 
 
@@ -47,8 +53,14 @@ def page(browser, base_url):
     tab.foreign_requests = []
     tab.on("console", lambda message: tab.console_errors.append(message.text) if message.type == "error" else None)
     tab.on("pageerror", lambda error: tab.console_errors.append(str(error)))
-    tab.on("request", lambda request: tab.foreign_requests.append(request.url)
-           if not request.url.startswith(base_url) and not request.url.startswith("data:") else None)
+    tab.on(
+        "request",
+        lambda request: (
+            tab.foreign_requests.append(request.url)
+            if not request.url.startswith(base_url) and not request.url.startswith("data:")
+            else None
+        ),
+    )
     yield tab
     assert tab.console_errors == []
     assert tab.foreign_requests == []

@@ -35,7 +35,11 @@ def test_dates_stay_text_and_scalars_resolve(tmp_path):
     ("text", "message", "line"),
     [
         ("a: 1\nb: 2\na: 3\n", "duplicate key 'a' (first given on line 1)", 3),
-        ("x: !!python/object/apply:os.system ['echo owned']\n", "tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed", 1),
+        (
+            "x: !!python/object/apply:os.system ['echo owned']\n",
+            "tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed",
+            1,
+        ),
         ("x: !!python/object:builtins.dict {}\n", "is not allowed", 1),
         ("a:\n\t- b\n", "tabs are not allowed", 2),
         ("a: [1, 2\n", "YAML syntax", 2),
@@ -85,10 +89,18 @@ def test_oversized_file_is_refused(tmp_path):
     ("old", "new", "expected"),
     [
         ("title: Test Protocol against Example Harms", "title: [unclosed", "YAML syntax"),
-        ("kind: protocol", "kind: treaty", "Input should be 'convention', 'protocol' or 'regional-convention' (got 'treaty')"),
+        (
+            "kind: protocol",
+            "kind: treaty",
+            "Input should be 'convention', 'protocol' or 'regional-convention' (got 'treaty')",
+        ),
         ("adopted: 2000-11-15", "adopted: 2000-13-15", "not a real date"),
         ("adopted: 2000-11-15", "adopted: 15/11/2000", "use an ISO date"),
-        ("official_url: https://example.org/test-protocol", "official_url: javascript:alert(1)", "A public http(s) address"),
+        (
+            "official_url: https://example.org/test-protocol",
+            "official_url: javascript:alert(1)",
+            "A public http(s) address",
+        ),
     ],
 )
 def test_schema_problems_name_file_line_and_field(minimal, old, new, expected):

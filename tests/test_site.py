@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 import zipfile
 from pathlib import Path
@@ -13,12 +12,15 @@ import pytest
 
 from tiptoolkit.dataset import DEFAULT_ROOT
 
-
 pytestmark = pytest.mark.slow
 
 
 def html(site: Path, page: str) -> str:
-    return (site / page / "index.html").read_text(encoding="utf-8") if not page.endswith(".html") else (site / page).read_text()
+    return (
+        (site / page / "index.html").read_text(encoding="utf-8")
+        if not page.endswith(".html")
+        else (site / page).read_text()
+    )
 
 
 def all_pages(site: Path) -> list[Path]:
@@ -34,11 +36,24 @@ def test_every_country_has_a_page_with_its_pdf(site, dataset):
     for iso3, country in dataset.countries.items():
         page = html(site, f"countries/{iso3}")
         assert re.search(rf"<h1 id=\"[a-z-]+\">{re.escape(country.name)}<a class=\"headerlink\"", page), iso3
-        match = re.search(rf'href="([^"]*toolkits/{iso3}-en\.pdf)" download>Download the [^<]+ toolkit \(PDF, ([\d.]+ [KM]B), (\d+) pages\)', page)
+        match = re.search(
+            rf'href="([^"]*toolkits/{iso3}-en\.pdf)" download>Download the [^<]+ toolkit \(PDF, ([\d.]+ [KM]B), (\d+) pages\)',
+            page,
+        )
         assert match, f"no download button on {iso3}"
         pdf = (site / f"countries/{iso3}" / match.group(1)).resolve()
         assert pdf.read_bytes()[:5] == b"%PDF-"
-        for section in ("position", "ratifications", "coverage", "gaps", "laws", "action-plan", "cooperation", "contacts", "sources"):
+        for section in (
+            "position",
+            "ratifications",
+            "coverage",
+            "gaps",
+            "laws",
+            "action-plan",
+            "cooperation",
+            "contacts",
+            "sources",
+        ):
             assert f'id="{section}"' in page, (iso3, section)
 
 
@@ -46,7 +61,7 @@ def test_articles_have_stable_anchors_and_implementing_provisions(site, dataset)
     page = html(site, "instruments/tip-protocol")
     for number in range(1, 21):
         assert f'id="art-{number}"' in page
-    art5 = page[page.index('id="art-5"'):page.index('id="art-6"')]
+    art5 = page[page.index('id="art-5"') : page.index('id="art-6"')]
     assert "Implemented by:" in art5 and "model-law/tip-model-law/" in art5
 
 
@@ -60,10 +75,16 @@ def test_model_law_chapters_hold_their_provisions(site, dataset):
 def test_every_page_shows_review_date_and_sources(site):
     for page in all_pages(site):
         text = page.read_text(encoding="utf-8")
-        if page.name == "404.html" or "tk-reviewed" not in text and page.parent.name in ("data",):
+        if page.name == "404.html" or ("tk-reviewed" not in text and page.parent.name in ("data",)):
             continue
         assert "Content last reviewed" in text, page
-    for page in ("countries/npl", "instruments/tip-protocol", "victim-protection/non-punishment", "glossary", "cooperation"):
+    for page in (
+        "countries/npl",
+        "instruments/tip-protocol",
+        "victim-protection/non-punishment",
+        "glossary",
+        "cooperation",
+    ):
         assert 'id="sources"' in html(site, page), page
 
 
@@ -80,8 +101,10 @@ def test_abbreviations_expand_on_hover(site):
 
 def test_charts_are_inline_svg_with_title_description_and_table(site):
     page = html(site, "compare/coverage")
-    assert re.search(r'<svg class="tk-chart"[^>]*role="img"[^>]*aria-labelledby="coverage-heatmap-title coverage-heatmap-desc"', page)
-    assert "<title id=\"coverage-heatmap-title\">" in page and 'id="table"' in page
+    assert re.search(
+        r'<svg class="tk-chart"[^>]*role="img"[^>]*aria-labelledby="coverage-heatmap-title coverage-heatmap-desc"', page
+    )
+    assert '<title id="coverage-heatmap-title">' in page and 'id="table"' in page
     assert '<svg class="tk-chart"' in html(site, "countries/npl")
 
 
@@ -132,5 +155,9 @@ def test_no_script_or_handler_from_content(site):
     for page in all_pages(site):
         text = page.read_text(encoding="utf-8")
         for script in re.findall(r"<script\b[^>]*>", text):
-            assert 'src="' in script and ("assets/javascripts/" in script or "search" in script) or "application/json" in script or script == "<script>", (page, script)
-        assert not re.search(r"<[a-z]+[^>]*\son[a-z]+\s*=", text.replace("onclick=\"return false\"", "")), page
+            assert (
+                ('src="' in script and ("assets/javascripts/" in script or "search" in script))
+                or "application/json" in script
+                or script == "<script>"
+            ), (page, script)
+        assert not re.search(r"<[a-z]+[^>]*\son[a-z]+\s*=", text.replace('onclick="return false"', "")), page

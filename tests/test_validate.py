@@ -35,36 +35,90 @@ def test_minimal_fixture_is_clean(minimal):
         # file_name_is_id
         (COUNTRY, "id: npl", "id: ind", "differs from the file name"),
         # file_names_its_schema
-        (COUNTRY, "# yaml-language-server: $schema=../schemas/country.schema.json\n", "", "first line must name the schema"),
+        (
+            COUNTRY,
+            "# yaml-language-server: $schema=../schemas/country.schema.json\n",
+            "",
+            "first line must name the schema",
+        ),
         # unique_ids
-        ("victim_protection/vps.yaml", "      - id: open", "      - id: funded", "duplicate checklist item id 'funded'"),
+        (
+            "victim_protection/vps.yaml",
+            "      - id: open",
+            "      - id: funded",
+            "duplicate checklist item id 'funded'",
+        ),
         # provision_numbering
         (LAW, "    chapter: offences", "    chapter: crimes", "unknown chapter 'crimes'"),
         (LAW, "  - id: art-1\n    number: 1", "  - id: art-1\n    number: 2", "id must be 'art-2'"),
         # references_resolve
-        ("action_plan/nap.yaml", "              - vps/shelter", "              - vps/housing", "'vps/housing' does not name"),
-        ("cooperation/cooperation.yaml", "    standards:\n      - vps/shelter", "    standards:\n      - vps/nothing", "'vps/nothing' does not name a standard"),
-        (COUNTRY, "  - provision: test-model-law/art-1", "  - provision: test-model-law/art-7", "is not a model provision"),
+        (
+            "action_plan/nap.yaml",
+            "              - vps/shelter",
+            "              - vps/housing",
+            "'vps/housing' does not name",
+        ),
+        (
+            "cooperation/cooperation.yaml",
+            "    standards:\n      - vps/shelter",
+            "    standards:\n      - vps/nothing",
+            "'vps/nothing' does not name a standard",
+        ),
+        (
+            COUNTRY,
+            "  - provision: test-model-law/art-1",
+            "  - provision: test-model-law/art-7",
+            "is not a model provision",
+        ),
         (COUNTRY, "  - instrument: test-protocol", "  - instrument: other-protocol", "no instrument 'other-protocol'"),
         # iso_codes_exist
         (COUNTRY, "  - CHN", "  - ABC", "'ABC' is not an ISO 3166-1 alpha-3 code"),
         # ratification_consistent
         (COUNTRY, "    action: ratification\n", "", "a party needs `action`"),
-        (COUNTRY, "    status: party", "    status: not-party", "status is 'not-party' but a deposit or action is given"),
+        (
+            COUNTRY,
+            "    status: party",
+            "    status: not-party",
+            "status is 'not-party' but a deposit or action is given",
+        ),
         (COUNTRY, "    signed: 2002-12-12\n", "", "ratification follows a signature"),
-        (COUNTRY, "    status: party\n    signed: 2002-12-12\n    action: ratification\n    deposited: 2011-12-23\n",
-         "    status: signatory\n", "a signatory needs the signature date"),
+        (
+            COUNTRY,
+            "    status: party\n    signed: 2002-12-12\n    action: ratification\n    deposited: 2011-12-23\n",
+            "    status: signatory\n",
+            "a signatory needs the signature date",
+        ),
         # coverage_justified
         (COUNTRY, "    citation: Act 2007, s.3\n", "", "coverage 'partial' needs the national provision"),
         (COUNTRY, "    note: Covers only some forms of exploitation.\n", "", "needs a `note`"),
         # mandatory_provisions_assessed
-        (COUNTRY, "coverage:\n  - provision: test-model-law/art-1", "coverage_old:\n  - provision: test-model-law/art-1", "unknown key 'coverage_old'"),
+        (
+            COUNTRY,
+            "coverage:\n  - provision: test-model-law/art-1",
+            "coverage_old:\n  - provision: test-model-law/art-1",
+            "unknown key 'coverage_old'",
+        ),
         # mandatory_articles_implemented
-        (LAW, "    mandatory: true", "    mandatory: false", "mandatory article test-protocol/art-2 is implemented by no mandatory model provision"),
+        (
+            LAW,
+            "    mandatory: true",
+            "    mandatory: false",
+            "mandatory article test-protocol/art-2 is implemented by no mandatory model provision",
+        ),
         # dates_possible
         (COUNTRY, "    deposited: 2011-12-23", "    deposited: 2027-01", "2027-01 is in the future"),
-        (COUNTRY, "    deposited: 2011-12-23", "    deposited: 2002-11", "deposited (2002-11) is before signed (2002-12-12)"),
-        ("instruments/test-protocol.yaml", "last_reviewed: 2026-11-01", "last_reviewed: 2026-12-01", "2026-12-01 is in the future"),
+        (
+            COUNTRY,
+            "    deposited: 2011-12-23",
+            "    deposited: 2002-11",
+            "deposited (2002-11) is before signed (2002-12-12)",
+        ),
+        (
+            "instruments/test-protocol.yaml",
+            "last_reviewed: 2026-11-01",
+            "last_reviewed: 2026-12-01",
+            "2026-12-01 is in the future",
+        ),
     ],
 )
 def test_each_rule_reports_where_to_fix(minimal, file, old, new, expected):
@@ -80,7 +134,11 @@ def test_every_instrument_recorded(minimal):
     """A second instrument appears: the country must say where it stands on it."""
     # every_instrument_recorded
     source = minimal / "instruments/test-protocol.yaml"
-    other = source.read_text().replace("id: test-protocol", "id: other-protocol").replace("test-protocol/art-1", "other-protocol/art-1")
+    other = (
+        source.read_text()
+        .replace("id: test-protocol", "id: other-protocol")
+        .replace("test-protocol/art-1", "other-protocol/art-1")
+    )
     (minimal / "instruments/other-protocol.yaml").write_text(other)
     assert any("countries/npl.yaml" in m and "no record for 'other-protocol'" in m for m in messages(minimal))
 
@@ -132,12 +190,22 @@ def test_four_mistakes_in_four_files(real_copy):
     edit(vps, "      - id: frontline-training\n", "      - id: written-guidance\n")
     _, problems = validate(real_copy)
     files = sorted(p.file for p in problems)
-    assert files == sorted(["countries/npl.yaml", "instruments/tip-protocol.yaml", "model_law/som-model-law.yaml",
-                            "victim_protection/vps.yaml"]), problems
+    assert files == sorted(
+        [
+            "countries/npl.yaml",
+            "instruments/tip-protocol.yaml",
+            "model_law/som-model-law.yaml",
+            "victim_protection/vps.yaml",
+        ]
+    ), problems
     lines = {p.file: p.line for p in problems}
     assert lines["countries/npl.yaml"] == _line_of(real_copy / "countries/npl.yaml", "official_nmae:")
-    assert lines["instruments/tip-protocol.yaml"] == _line_of(real_copy / "instruments/tip-protocol.yaml", "complete: [yes]")
-    assert lines["model_law/som-model-law.yaml"] == _line_of(real_copy / "model_law/som-model-law.yaml", "som-protocol/art-99")
+    assert lines["instruments/tip-protocol.yaml"] == _line_of(
+        real_copy / "instruments/tip-protocol.yaml", "complete: [yes]"
+    )
+    assert lines["model_law/som-model-law.yaml"] == _line_of(
+        real_copy / "model_law/som-model-law.yaml", "som-protocol/art-99"
+    )
     assert lines["victim_protection/vps.yaml"] == _line_of(vps, "      - id: written-guidance\n", occurrence=2)
     assert law  # the smuggling model law file was read before the edit
 
@@ -155,8 +223,11 @@ def test_cli_exit_codes_and_formats(minimal, tmp_path):
     clean = subprocess.run(command, capture_output=True, text=True)
     assert clean.returncode == 0, clean.stderr
     edit(minimal / COUNTRY, "  - CHN", "  - ABC")
-    for style, marker in (("text", "data/countries/npl.yaml:"), ("github", "::error file=data/countries/npl.yaml,line="),
-                          ("json", '"file": "countries/npl.yaml"')):
+    for style, marker in (
+        ("text", "data/countries/npl.yaml:"),
+        ("github", "::error file=data/countries/npl.yaml,line="),
+        ("json", '"file": "countries/npl.yaml"'),
+    ):
         result = subprocess.run([*command, "--format", style], capture_output=True, text=True)
         assert result.returncode == 1
         assert marker in result.stdout
@@ -166,8 +237,9 @@ def test_cli_exit_codes_and_formats(minimal, tmp_path):
 def test_cli_never_prints_a_traceback_on_garbage(minimal):
     (minimal / "countries/npl.yaml").write_bytes(b"\xff\xfe" + b"\x00garbage: [" * 50)
     (minimal / "glossary.yaml").write_text("- just\n- a list\n")
-    result = subprocess.run([sys.executable, "-m", "tiptoolkit.cli", "--root", str(minimal), "validate"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "tiptoolkit.cli", "--root", str(minimal), "validate"], capture_output=True, text=True
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "countries/npl.yaml:1:1: not valid UTF-8" in result.stdout

@@ -43,7 +43,11 @@ ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", 
 
 def article_label(instrument: Instrument, article: Article) -> str:
     """`Article 6`, or `Article IX` for an instrument numbered in Roman numerals."""
-    number = ROMAN[article.number] if instrument.kind == "regional-convention" and article.number < len(ROMAN) else article.number
+    number = (
+        ROMAN[article.number]
+        if instrument.kind == "regional-convention" and article.number < len(ROMAN)
+        else article.number
+    )
     return f"Article {number}"
 
 
@@ -53,7 +57,7 @@ def format_date(value: str | date | None) -> str:
         return ""
     text = value.isoformat() if isinstance(value, date) else value
     parts = text.split("-")
-    months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
     if len(parts) == 3:
         return f"{int(parts[2])} {months[int(parts[1]) - 1]} {parts[0]}"
     if len(parts) == 2:
@@ -92,7 +96,9 @@ class RatificationCell:
         """Short text for a matrix cell: `Party (accession, Aug 2014)`."""
         if not self.record:
             return "No record"
-        status = {"party": "Party", "signatory": "Signed", "not-party": "Not yet party", "unknown": "Unknown"}[self.status.value]
+        status = {"party": "Party", "signatory": "Signed", "not-party": "Not yet party", "unknown": "Unknown"}[
+            self.status.value
+        ]
         details = []
         if self.record.action:
             details.append(self.record.action.value)
@@ -270,7 +276,8 @@ def neighbour_contacts(ds: Dataset, country: Country) -> list[tuple[Country, lis
 def binding_articles(instrument: Instrument) -> list[Article]:
     """Articles that bind a party: obligation `mandatory`, or at least one paragraph that is."""
     return [
-        article for article in instrument.articles
+        article
+        for article in instrument.articles
         if article.obligation is Obligation.MANDATORY
         or any(paragraph.obligation is Obligation.MANDATORY for paragraph in article.paragraphs)
     ]
@@ -374,8 +381,14 @@ def accession_stem(country: Country, instrument: Instrument, lang: str = "en") -
 # ---------------------------------------------------------------- frontline pocket guide
 
 
-FRONTLINE_SECTIONS = ("trafficking_indicators", "smuggling_indicators", "differences", "first_steps", "never",
-                      "child_safeguards")
+FRONTLINE_SECTIONS = (
+    "trafficking_indicators",
+    "smuggling_indicators",
+    "differences",
+    "first_steps",
+    "never",
+    "child_safeguards",
+)
 
 
 def frontline_sections(guide: FrontlineGuide) -> list[tuple[str, GuideSection | DifferenceTable]]:

@@ -41,8 +41,10 @@ def validated(root: Path) -> tuple:
     seconds, so it is done once. The stamp is every file's path, size and modification time.
     """
     root = Path(root).resolve()
-    stamp = (os.environ.get("TIPTOOLKIT_TODAY"),
-             tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in root.rglob("*") if p.is_file())))
+    stamp = (
+        os.environ.get("TIPTOOLKIT_TODAY"),
+        tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in root.rglob("*") if p.is_file())),
+    )
     hit = _VALIDATED.get(root)
     if hit is not None and hit[0] == stamp:
         return hit[1], hit[2]
@@ -127,7 +129,10 @@ def exchange(new: Path, current: Path) -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     renameat2 = getattr(libc, "renameat2", None)
     at_fdcwd, rename_exchange = -100, 2
-    if renameat2 is not None and renameat2(at_fdcwd, os.fsencode(new), at_fdcwd, os.fsencode(current), rename_exchange) == 0:
+    if (
+        renameat2 is not None
+        and renameat2(at_fdcwd, os.fsencode(new), at_fdcwd, os.fsencode(current), rename_exchange) == 0
+    ):
         shutil.rmtree(new)  # `new` now holds the previous site
         return
     old = current.with_name(f".{current.name}-old-{os.getpid()}")
@@ -136,16 +141,30 @@ def exchange(new: Path, current: Path) -> None:
     shutil.rmtree(old)
 
 
-def mkdocs_build(root: Path, site_dir: Path, *, offline: bool = False, pdf_manifest: Path | None = None,
-                 epoch: str | None = None, lang: str = "en") -> None:
+def mkdocs_build(
+    root: Path,
+    site_dir: Path,
+    *,
+    offline: bool = False,
+    pdf_manifest: Path | None = None,
+    epoch: str | None = None,
+    lang: str = "en",
+) -> None:
     """Run MkDocs (strict) on the content in `root` into `site_dir`; `epoch` is the SOURCE_DATE_EPOCH to use
     unless the environment already sets one; `lang` the edition (a translated one goes in `<site>/<lang>/`)."""
     from mkdocs.commands.build import build as run_mkdocs
     from mkdocs.config import load_config
 
-    saved = {key: os.environ.get(key)
-             for key in ("TIPTOOLKIT_OFFLINE", "TIPTOOLKIT_PDF_MANIFEST", "TIPTOOLKIT_DATA_DIR", "SOURCE_DATE_EPOCH",
-                         "TIPTOOLKIT_LANG")}
+    saved = {
+        key: os.environ.get(key)
+        for key in (
+            "TIPTOOLKIT_OFFLINE",
+            "TIPTOOLKIT_PDF_MANIFEST",
+            "TIPTOOLKIT_DATA_DIR",
+            "SOURCE_DATE_EPOCH",
+            "TIPTOOLKIT_LANG",
+        )
+    }
     os.environ["TIPTOOLKIT_OFFLINE"] = "true" if offline else "false"
     os.environ["TIPTOOLKIT_LANG"] = lang
     os.environ["TIPTOOLKIT_DATA_DIR"] = str(root)
@@ -178,8 +197,15 @@ def zip_folder(folder: Path, target: Path, top: str) -> None:
             archive.writestr(info, path.read_bytes())
 
 
-def build(root: Path = DEFAULT_ROOT, site_dir: Path = Path("site"), *, jobs: int | None = None, pdfs: bool = True,
-          cache_dir: Path | None = None, report: list | None = None) -> int:
+def build(
+    root: Path = DEFAULT_ROOT,
+    site_dir: Path = Path("site"),
+    *,
+    jobs: int | None = None,
+    pdfs: bool = True,
+    cache_dir: Path | None = None,
+    report: list | None = None,
+) -> int:
     """Build everything into `site_dir`. Returns a process exit code.
 
     `cache_dir` is the PDF cache (default .cache/pdf); `report`, when given, receives one
@@ -197,7 +223,9 @@ def build(root: Path = DEFAULT_ROOT, site_dir: Path = Path("site"), *, jobs: int
             dataset, problems = validated(root)
             if problems:
                 print(format_problems(problems, prefix=f"{root.name}/"), file=sys.stderr)
-                print(f"build stopped: {len(problems)} problem(s) in the content; site/ left as it was", file=sys.stderr)
+                print(
+                    f"build stopped: {len(problems)} problem(s) in the content; site/ left as it was", file=sys.stderr
+                )
                 return 1
             epoch = source_date_epoch(dataset)
             staging: Path | None = None
@@ -206,13 +234,17 @@ def build(root: Path = DEFAULT_ROOT, site_dir: Path = Path("site"), *, jobs: int
                 with signals_deferred():
                     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
                 manifest = None
-                toolkits = staging / "toolkits"
                 if pdfs:
                     from .pdf.batch import DEFAULT_CACHE, render_all
 
                     # MkDocs empties its output folder first: the PDFs wait beside it until the site is built.
-                    manifest = render_all(dataset, staging / "pending" / "toolkits", jobs=jobs,
-                                          cache_dir=cache_dir or DEFAULT_CACHE, report=report)
+                    manifest = render_all(
+                        dataset,
+                        staging / "pending" / "toolkits",
+                        jobs=jobs,
+                        cache_dir=cache_dir or DEFAULT_CACHE,
+                        report=report,
+                    )
                 # English at the root, then each translated edition in <site>/<lang>/ (after: MkDocs empties its folder).
                 editions = sorted(code for code in dataset.languages if code != "en")
                 mkdocs_build(root, staging / "site", pdf_manifest=manifest, epoch=epoch)
@@ -221,10 +253,16 @@ def build(root: Path = DEFAULT_ROOT, site_dir: Path = Path("site"), *, jobs: int
                 with tempfile.TemporaryDirectory(prefix=f".{site_dir.name}-offline-", dir=site_dir.parent) as offline:
                     mkdocs_build(root, Path(offline), offline=True, pdf_manifest=manifest, epoch=epoch)
                     for lang in editions:
-                        mkdocs_build(root, Path(offline) / lang, offline=True, pdf_manifest=manifest, epoch=epoch, lang=lang)
+                        mkdocs_build(
+                            root, Path(offline) / lang, offline=True, pdf_manifest=manifest, epoch=epoch, lang=lang
+                        )
                     if pdfs:
                         shutil.copytree(staging / "pending" / "toolkits", Path(offline) / "toolkits")
-                    zip_folder(Path(offline), staging / "site" / "downloads" / "offline-site.zip", "counter-trafficking-toolkit")
+                    zip_folder(
+                        Path(offline),
+                        staging / "site" / "downloads" / "offline-site.zip",
+                        "counter-trafficking-toolkit",
+                    )
                 if pdfs:
                     os.rename(staging / "pending" / "toolkits", staging / "site" / "toolkits")
                 with signals_deferred():

@@ -23,7 +23,11 @@ def _validate(args: argparse.Namespace) -> int:
     if args.format == "text":
         what = "stale item" if args.stale is not None else "problem"
         files = len(dataset.documents) + len({p.file for p in problems} - {str(d.path) for d in dataset.documents})
-        summary = f"{len(problems)} {what}{'s' if len(problems) != 1 else ''} in {files} files" if problems else f"{files} files: no {what}s"
+        summary = (
+            f"{len(problems)} {what}{'s' if len(problems) != 1 else ''} in {files} files"
+            if problems
+            else f"{files} files: no {what}s"
+        )
         print(summary, file=sys.stderr)
     return 1 if problems else 0
 
@@ -161,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
 
     i18n = commands.add_parser("i18n", help="translations: completeness per language (status), fingerprints (hash)")
     i18n_commands = i18n.add_subparsers(dest="i18n_command", required=True)
-    i18n_status = i18n_commands.add_parser("status", help="translated, needing review and stale, per language and content kind")
+    i18n_status = i18n_commands.add_parser(
+        "status", help="translated, needing review and stale, per language and content kind"
+    )
     i18n_status.add_argument("--format", choices=("text", "json"), default="text")
     i18n_hash = i18n_commands.add_parser("hash", help="the source_hash of English text (arguments, or standard input)")
     i18n_hash.add_argument("text", nargs="*", help="the English text; several for several fields, in the model's order")
@@ -174,10 +180,14 @@ def main(argv: list[str] | None = None) -> int:
     pdf.add_argument("-o", "--output", type=Path)
     product = pdf.add_mutually_exclusive_group()
     product.add_argument("--pocket", action="store_true", help="the country's frontline pocket guide (A6) instead")
-    product.add_argument("--accession", metavar="INSTRUMENT", help="its accession kit for an instrument, e.g. som-protocol")
+    product.add_argument(
+        "--accession", metavar="INSTRUMENT", help="its accession kit for an instrument, e.g. som-protocol"
+    )
     pdf.set_defaults(run=_pdf)
 
-    render_pdfs = commands.add_parser("render-pdfs", help="render a deterministic slice of the PDFs into the cache (CI)")
+    render_pdfs = commands.add_parser(
+        "render-pdfs", help="render a deterministic slice of the PDFs into the cache (CI)"
+    )
     render_pdfs.add_argument("--shard", metavar="K/N", help="the K-th of N slices (default: every PDF)")
     render_pdfs.add_argument("--cache-dir", type=Path, help="PDF cache folder (default: .cache/pdf)")
     render_pdfs.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")
@@ -207,8 +217,11 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--search", action="store_true", help="build the search index too (slower rebuilds)")
     serve.set_defaults(run=_serve)
 
-    linkcheck = commands.add_parser("linkcheck", help="check a built site's internal links and anchors and its PDFs' "
-                                    "links, offline; list the external ones (never fetched)")
+    linkcheck = commands.add_parser(
+        "linkcheck",
+        help="check a built site's internal links and anchors and its PDFs' "
+        "links, offline; list the external ones (never fetched)",
+    )
     linkcheck.add_argument("--site-dir", type=Path, default=Path("site"))
     linkcheck.add_argument("--report", type=Path, help="also write the whole report (external links included) as JSON")
     linkcheck.set_defaults(run=_linkcheck)

@@ -116,10 +116,15 @@ class Dataset:
         """Whether a full id names something in the content (or may, when its file failed to load)."""
         if ref.partition("/")[0] in self.failed:
             return True
-        return any(
-            ref in index
-            for index in (self.articles, self.provisions, self.standards, self.objectives, self.activities)
-        ) or ref in self.instruments or ref in self.model_laws or ref in self.countries
+        return (
+            any(
+                ref in index
+                for index in (self.articles, self.provisions, self.standards, self.objectives, self.activities)
+            )
+            or ref in self.instruments
+            or ref in self.model_laws
+            or ref in self.countries
+        )
 
     def problem(self, item: Model, field_name: str | None, message: str, index: int | None = None) -> Problem:
         """A problem pointing at `item.field_name[index]` in the file `item` came from."""

@@ -192,9 +192,7 @@ def kind_of(relative: Path) -> type[Model] | None:
 def data_files(root: Path) -> list[Path]:
     """Every content file under `root`, sorted, relative to it."""
     return sorted(
-        path.relative_to(root)
-        for path in root.rglob("*")
-        if path.suffix in (".yaml", ".yml") and path.is_file()
+        path.relative_to(root) for path in root.rglob("*") if path.suffix in (".yaml", ".yml") and path.is_file()
     )
 
 
@@ -247,11 +245,16 @@ def format_loc(loc: Loc) -> str:
     return out
 
 
-def _problems_from_errors(file: str, positions: Positions, cls: type[Model], errors: list[dict[str, Any]]) -> list[Problem]:
+def _problems_from_errors(
+    file: str, positions: Positions, cls: type[Model], errors: list[dict[str, Any]]
+) -> list[Problem]:
     """One problem per error, except that a misspelt key is reported once, not also as a missing field."""
     problems = [_problem_from_error(file, positions, cls, error) for error in errors]
     misspelt = {
-        (problem.field.rpartition(".")[0] if "." in problem.field else "", problem.message.split("did you mean ")[1].strip("'?"))
+        (
+            problem.field.rpartition(".")[0] if "." in problem.field else "",
+            problem.message.split("did you mean ")[1].strip("'?"),
+        )
         for problem in problems
         if "did you mean" in problem.message
     }

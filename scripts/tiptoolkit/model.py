@@ -188,7 +188,9 @@ SourceHash = Annotated[
 class Translation(Model):
     """One language's version of some of an item's text fields; English is used for the fields not given."""
 
-    status: TranslationStatus = Field(description="`needs-review` until a fluent reader has checked it against the English.")
+    status: TranslationStatus = Field(
+        description="`needs-review` until a fluent reader has checked it against the English."
+    )
     source_hash: SourceHash
 
 
@@ -441,7 +443,9 @@ class Ratification(Sourced):
     status: TreatyStatus
     signed: PartialDate | None = None
     action: TreatyAction | None = Field(default=None, description="How the State became a party.")
-    deposited: PartialDate | None = Field(default=None, description="Date the instrument of ratification or accession was deposited.")
+    deposited: PartialDate | None = Field(
+        default=None, description="Date the instrument of ratification or accession was deposited."
+    )
     in_force: PartialDate | None = Field(default=None, description="Date it entered into force for the State.")
     reservations: list[CountryReservation] = Field(default_factory=list)
     note: str | None = None
@@ -503,7 +507,9 @@ class Contact(Sourced):
     id: Slug
     agency: Text
     role: Text = Field(description="What the agency does in a cross-border case.")
-    kind: Literal["focal-point", "police", "immigration", "prosecution", "social-services", "helpline", "coordination", "other"]
+    kind: Literal[
+        "focal-point", "police", "immigration", "prosecution", "social-services", "helpline", "coordination", "other"
+    ]
     website: Url | None = None
     note: str | None = None
 
@@ -685,9 +691,13 @@ class Glossary(Sourced):
 class UiString(Model):
     """One interface string: a heading, a label, a sentence of the page layout."""
 
-    text: Text = Field(description="`{name}` placeholders are filled in by the page; keep the same ones as the English.")
+    text: Text = Field(
+        description="`{name}` placeholders are filled in by the page; keep the same ones as the English."
+    )
     status: TranslationStatus
-    source_hash: SourceHash | None = Field(default=None, description="In a translation: fingerprint of the English string.")
+    source_hash: SourceHash | None = Field(
+        default=None, description="In a translation: fingerprint of the English string."
+    )
 
 
 class GlossaryEntry(Model):
@@ -716,7 +726,9 @@ class LanguageFile(Model):
     id: Lang
     name: Text = Field(description="The language's name in itself, e.g. `नेपाली`; shown in the language switcher.")
     english_name: Text
-    script: Annotated[str, Field(pattern=r"^[A-Z][a-z]{3}$", description="ISO 15924 script code, e.g. `Deva`, `Beng`, `Arab`.")]
+    script: Annotated[
+        str, Field(pattern=r"^[A-Z][a-z]{3}$", description="ISO 15924 script code, e.g. `Deva`, `Beng`, `Arab`.")
+    ]
     direction: Literal["ltr", "rtl"] = "ltr"
     search_separator: Annotated[str, AfterValidator(_check_separator)] | None = Field(
         default=None,

@@ -34,4 +34,6 @@ def format_problems(problems: list[Problem], style: str = "text", prefix: str = 
 
 
 def _gh(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(",", "%2C").replace("::", "%3A%3A")
+    return (
+        text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(",", "%2C").replace("::", "%3A%3A")
+    )

@@ -15,7 +15,9 @@ def schema_texts() -> dict[str, str]:
         schema = cls.model_json_schema()
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["$id"] = f"{cls.schema_name}.schema.json"
-        texts[f"{cls.schema_name}.schema.json"] = json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        texts[f"{cls.schema_name}.schema.json"] = (
+            json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        )
     return texts
 
 

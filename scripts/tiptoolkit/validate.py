@@ -39,8 +39,12 @@ def validate(root: Path = DEFAULT_ROOT) -> tuple[Dataset, list[Problem]]:
 def file_name_is_id(ds: Dataset) -> Iterator[Problem]:
     for document in ds.documents:
         if document.path.stem != document.model.id:
-            yield ds.problem(document.model, "id", f"id {document.model.id!r} differs from the file name: "
-                             f"rename the file to {document.model.id}.yaml or fix the id")
+            yield ds.problem(
+                document.model,
+                "id",
+                f"id {document.model.id!r} differs from the file name: "
+                f"rename the file to {document.model.id}.yaml or fix the id",
+            )
 
 
 @rule
@@ -68,7 +72,9 @@ def required_documents(ds: Dataset) -> Iterator[Problem]:
 # ---------------------------------------------------------------- ids
 
 
-def _duplicates(ds: Dataset, items: list[Model], key: Callable[[Model], object], field: str, what: str) -> Iterator[Problem]:
+def _duplicates(
+    ds: Dataset, items: list[Model], key: Callable[[Model], object], field: str, what: str
+) -> Iterator[Problem]:
     seen: dict[object, Model] = {}
     for item in items:
         value = key(item)
@@ -114,7 +120,9 @@ def unique_ids(ds: Dataset) -> Iterator[Problem]:
             items = section.rows if hasattr(section, "rows") else section.items
             yield from _duplicates(ds, items, lambda i: i.id, "id", "id")
     for country in ds.countries.values():
-        yield from _duplicates(ds, country.ratifications, lambda r: r.instrument, "instrument", "ratification record for")
+        yield from _duplicates(
+            ds, country.ratifications, lambda r: r.instrument, "instrument", "ratification record for"
+        )
         yield from _duplicates(ds, country.laws, lambda law: law.id, "id", "law id")
         yield from _duplicates(ds, country.coverage, lambda a: a.provision, "provision", "assessment of")
         yield from _duplicates(ds, country.agreements, lambda a: a.id, "id", "agreement id")
@@ -127,9 +135,15 @@ def provision_numbering(ds: Dataset) -> Iterator[Problem]:
         chapters = {chapter.id for chapter in law.chapters}
         for provision in law.provisions:
             if provision.id != f"art-{provision.number}":
-                yield ds.problem(provision, "id", f"id must be 'art-{provision.number}' to match number {provision.number}")
+                yield ds.problem(
+                    provision, "id", f"id must be 'art-{provision.number}' to match number {provision.number}"
+                )
             if provision.chapter not in chapters:
-                yield ds.problem(provision, "chapter", f"unknown chapter {provision.chapter!r}: use one of {', '.join(sorted(chapters))}")
+                yield ds.problem(
+                    provision,
+                    "chapter",
+                    f"unknown chapter {provision.chapter!r}: use one of {', '.join(sorted(chapters))}",
+                )
 
 
 # ---------------------------------------------------------------- references
@@ -179,18 +193,28 @@ def references_resolve(ds: Dataset) -> Iterator[Problem]:
                 if step in ds.frontline.sop_steps[:index]:
                     yield ds.problem(ds.frontline, "sop_steps", f"{step!r} is listed twice: remove one", index)
                 elif step not in steps:
-                    yield ds.problem(ds.frontline, "sop_steps", f"{step!r} is not a step of the cooperation procedure: "
-                                     f"use one of {', '.join(steps)}", index)
+                    yield ds.problem(
+                        ds.frontline,
+                        "sop_steps",
+                        f"{step!r} is not a step of the cooperation procedure: use one of {', '.join(steps)}",
+                        index,
+                    )
     for country in ds.countries.values():
         for record in country.ratifications:
             if record.instrument not in ds.instruments and record.instrument not in ds.failed:
-                yield ds.problem(record, "instrument", f"no instrument {record.instrument!r}: use one of {', '.join(sorted(ds.instruments))}")
+                yield ds.problem(
+                    record,
+                    "instrument",
+                    f"no instrument {record.instrument!r}: use one of {', '.join(sorted(ds.instruments))}",
+                )
             for reservation in record.reservations:
                 if reservation.article and not is_article(reservation.article):
                     yield ds.problem(reservation, "article", f"{reservation.article!r} does not name an article")
         for assessment in country.coverage:
             if not ds.exists(assessment.provision) or assessment.provision.partition("/")[0] in ds.instruments:
-                yield ds.problem(assessment, "provision", f"{assessment.provision!r} is not a model provision: check the id")
+                yield ds.problem(
+                    assessment, "provision", f"{assessment.provision!r} is not a model provision: check the id"
+                )
 
 
 # ---------------------------------------------------------------- countries
@@ -212,7 +236,9 @@ def iso_codes_exist(ds: Dataset) -> Iterator[Problem]:
                 if code not in ISO3:
                     yield ds.problem(agreement, "parties", f"{code!r} is not an ISO 3166-1 alpha-3 code", index)
             if country.id.upper() not in agreement.parties:
-                yield ds.problem(agreement, "parties", f"the country itself ({country.id.upper()}) must be one of the parties")
+                yield ds.problem(
+                    agreement, "parties", f"the country itself ({country.id.upper()}) must be one of the parties"
+                )
 
 
 @rule
@@ -220,7 +246,9 @@ def every_instrument_recorded(ds: Dataset) -> Iterator[Problem]:
     for country in ds.countries.values():
         recorded = {record.instrument for record in country.ratifications}
         for missing in sorted(set(ds.instruments) - recorded - ds.failed):
-            yield ds.problem(country, "ratifications", f"no record for {missing!r}: add one (status `unknown` if not known)")
+            yield ds.problem(
+                country, "ratifications", f"no record for {missing!r}: add one (status `unknown` if not known)"
+            )
 
 
 @rule
@@ -230,11 +258,21 @@ def ratification_consistent(ds: Dataset) -> Iterator[Problem]:
             if record.status is TreatyStatus.PARTY and record.action is None:
                 yield ds.problem(record, "status", "a party needs `action` (ratification, accession, ...)")
             if record.status is not TreatyStatus.PARTY and (record.deposited or record.action):
-                yield ds.problem(record, "status", f"status is {record.status.value!r} but a deposit or action is given: set status `party` or remove them")
+                yield ds.problem(
+                    record,
+                    "status",
+                    f"status is {record.status.value!r} but a deposit or action is given: set status `party` or remove them",
+                )
             if record.status is TreatyStatus.SIGNATORY and not record.signed and not record.note:
-                yield ds.problem(record, "signed", "a signatory needs the signature date (`signed`), or a `note` saying it is not known")
+                yield ds.problem(
+                    record,
+                    "signed",
+                    "a signatory needs the signature date (`signed`), or a `note` saying it is not known",
+                )
             if record.action and record.action.value == "ratification" and not record.signed and not record.note:
-                yield ds.problem(record, "signed", "ratification follows a signature: give `signed`, or explain in `note`")
+                yield ds.problem(
+                    record, "signed", "ratification follows a signature: give `signed`, or explain in `note`"
+                )
 
 
 @rule
@@ -242,9 +280,15 @@ def coverage_justified(ds: Dataset) -> Iterator[Problem]:
     for country in ds.countries.values():
         for assessment in country.coverage:
             if assessment.coverage in (Coverage.FULL, Coverage.PARTIAL) and not assessment.citation:
-                yield ds.problem(assessment, "citation", f"coverage {assessment.coverage.value!r} needs the national provision in `citation`")
+                yield ds.problem(
+                    assessment,
+                    "citation",
+                    f"coverage {assessment.coverage.value!r} needs the national provision in `citation`",
+                )
             if assessment.coverage in (Coverage.PARTIAL, Coverage.NONE) and not assessment.note:
-                yield ds.problem(assessment, "note", f"coverage {assessment.coverage.value!r} needs a `note` saying what is missing")
+                yield ds.problem(
+                    assessment, "note", f"coverage {assessment.coverage.value!r} needs a `note` saying what is missing"
+                )
             if assessment.coverage is not Coverage.UNKNOWN and not assessment.sources:
                 yield ds.problem(assessment, "sources", "an assessment other than `unknown` needs at least one source")
 
@@ -259,7 +303,11 @@ def mandatory_provisions_assessed(ds: Dataset) -> Iterator[Problem]:
         missing = [key for key in mandatory if key not in assessed]
         if missing:
             shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
-            yield ds.problem(country, "coverage", f"mandatory provisions not assessed: {shown}: add them (coverage `unknown` if not known)")
+            yield ds.problem(
+                country,
+                "coverage",
+                f"mandatory provisions not assessed: {shown}: add them (coverage `unknown` if not known)",
+            )
 
 
 # ---------------------------------------------------------------- model law against the instruments
@@ -278,7 +326,11 @@ def mandatory_articles_implemented(ds: Dataset) -> Iterator[Problem]:
                 paragraph.obligation is Obligation.MANDATORY for paragraph in article.paragraphs
             )
             if binding and f"{instrument.id}/{article.id}" not in implemented:
-                yield ds.problem(article, "obligation", f"mandatory article {instrument.id}/{article.id} is implemented by no mandatory model provision: add one or list it in `implements`")
+                yield ds.problem(
+                    article,
+                    "obligation",
+                    f"mandatory article {instrument.id}/{article.id} is implemented by no mandatory model provision: add one or list it in `implements`",
+                )
 
 
 # ---------------------------------------------------------------- dates
@@ -304,7 +356,12 @@ def dates_possible(ds: Dataset) -> Iterator[Problem]:
                 value = getattr(item, name, None)
                 if value and _earliest(value) > now:
                     yield ds.problem(item, name, f"{value} is in the future (today is {now})")
-            for before, after in (("signed", "deposited"), ("deposited", "in_force"), ("signed", "in_force"), ("adopted", "entry_into_force")):
+            for before, after in (
+                ("signed", "deposited"),
+                ("deposited", "in_force"),
+                ("signed", "in_force"),
+                ("adopted", "entry_into_force"),
+            ):
                 first, second = getattr(item, before, None), getattr(item, after, None)
                 if first and second and _earliest(first) > _latest(second):
                     yield ds.problem(item, after, f"{after} ({second}) is before {before} ({first})")
@@ -327,7 +384,12 @@ def translations_current(ds: Dataset) -> Iterator[Problem]:
                 yield ds.problem(item, "translations", "the English text is the item itself: remove `en` here", lang)
                 continue
             if lang not in ds.languages and lang not in ds.failed:
-                yield ds.problem(item, "translations", f"no interface language {lang!r}: add toolkit_data/i18n/{lang}.yaml first, or fix the code", lang)
+                yield ds.problem(
+                    item,
+                    "translations",
+                    f"no interface language {lang!r}: add toolkit_data/i18n/{lang}.yaml first, or fix the code",
+                    lang,
+                )
             fields = i18n.given_fields(translation)
             if not fields:
                 names = ", ".join(i18n.translatable_fields(type(translation)))
@@ -335,8 +397,12 @@ def translations_current(ds: Dataset) -> Iterator[Problem]:
                 continue
             expected = i18n.expected_hash(item, translation)
             if translation.source_hash != expected:
-                yield ds.problem(translation, "source_hash", f"the English {' and '.join(fields)} changed after this {lang!r} translation was written: "
-                                 f"update the translation to match, then set source_hash to {expected} (or remove the translation: English will be shown)")
+                yield ds.problem(
+                    translation,
+                    "source_hash",
+                    f"the English {' and '.join(fields)} changed after this {lang!r} translation was written: "
+                    f"update the translation to match, then set source_hash to {expected} (or remove the translation: English will be shown)",
+                )
 
 
 @rule
@@ -364,10 +430,18 @@ def interface_strings_consistent(ds: Dataset) -> Iterator[Problem]:
                 continue
             expected = i18n.fingerprint(source.text)
             if entry.source_hash is None:
-                yield ds.problem(entry, "source_hash", f"a translation needs source_hash: {expected} (the fingerprint of the English string)")
+                yield ds.problem(
+                    entry,
+                    "source_hash",
+                    f"a translation needs source_hash: {expected} (the fingerprint of the English string)",
+                )
             elif entry.source_hash != expected:
-                yield ds.problem(entry, "source_hash", f"the English string {key!r} changed after this translation was written: "
-                                 f"update the translation to match, then set source_hash to {expected}")
+                yield ds.problem(
+                    entry,
+                    "source_hash",
+                    f"the English string {key!r} changed after this translation was written: "
+                    f"update the translation to match, then set source_hash to {expected}",
+                )
             if i18n.placeholders(entry.text) != i18n.placeholders(source.text):
                 wanted = ", ".join(f"{{{name}}}" for name in sorted(i18n.placeholders(source.text))) or "none"
                 yield ds.problem(entry, "text", f"placeholders differ from the English: use exactly {wanted}")
@@ -381,7 +455,13 @@ def stale(ds: Dataset, days: int) -> list[Problem]:
         for item in walk(document.model):
             reviewed = stale_since(item, now, days)
             if reviewed:
-                found.append(ds.problem(item, "last_reviewed", f"last reviewed {reviewed}, {(now - reviewed).days} days ago: check it against its sources"))
+                found.append(
+                    ds.problem(
+                        item,
+                        "last_reviewed",
+                        f"last reviewed {reviewed}, {(now - reviewed).days} days ago: check it against its sources",
+                    )
+                )
     return sorted(found)
 
 

@@ -62,8 +62,14 @@ def jobs_for(dataset: Dataset, langs: tuple[str, ...] = ("en",)) -> list[Job]:
     # Each country's accession kits (one per instrument it has not joined) and its pocket guide, in English.
     for country in countries_in_order(dataset):
         for kit in analysis.accession_kits(dataset, country):
-            jobs.append(Job(analysis.accession_stem(country, kit.instrument), country.id, kind="accession",
-                            instrument=kit.instrument.id))
+            jobs.append(
+                Job(
+                    analysis.accession_stem(country, kit.instrument),
+                    country.id,
+                    kind="accession",
+                    instrument=kit.instrument.id,
+                )
+            )
         if analysis.pocket_guide(dataset, country) is not None:
             jobs.append(Job(analysis.pocket_stem(country), country.id, paper=products.POCKET_PAPER, kind="pocket"))
     # National-language editions of the toolkits (npl-ne, bgd-bn, pak-ur...): see pdf/edition.py.

@@ -137,8 +137,12 @@ def build_edition(ds: Dataset, iso3: str, lang: str) -> tuple[Edition, PdfLocali
         for standard in ds.victim_protection.standards:
             heading = outline.add(2, f"vps-{standard.id}", trs(standard, "title"))
             checks = [
-                (FieldView(f"vps.{standard.id}.{item.id}", f"{trs(standard, 'title')}: {trs(item, 'text')}",
-                           "checkbox"), item)
+                (
+                    FieldView(
+                        f"vps.{standard.id}.{item.id}", f"{trs(standard, 'title')}: {trs(item, 'text')}", "checkbox"
+                    ),
+                    item,
+                )
                 for item in standard.checklist
             ]
             notes = FieldView(f"vps.{standard.id}.notes", f"{trs(standard, 'title')}: {ts('pdf.notes')}", "multiline")
@@ -154,11 +158,16 @@ def build_edition(ds: Dataset, iso3: str, lang: str) -> tuple[Edition, PdfLocali
             for objective in pillar.objectives:
                 base = f"nap.{pillar.id.value}.{objective.id}"
                 where = f"{trs(pillar, 'title')}, {trs(objective, 'title')}"
-                rows.append((objective, (
-                    FieldView(f"{base}.lead", f"{where}: {ts('pdf.col_lead')}", "multiline"),
-                    FieldView(f"{base}.timeline", f"{where}: {ts('plan.timeline')}", "multiline"),
-                    FieldView(f"{base}.status", f"{where}: {ts('col.status')}", "choice", choices=statuses),
-                )))
+                rows.append(
+                    (
+                        objective,
+                        (
+                            FieldView(f"{base}.lead", f"{where}: {ts('pdf.col_lead')}", "multiline"),
+                            FieldView(f"{base}.timeline", f"{where}: {ts('plan.timeline')}", "multiline"),
+                            FieldView(f"{base}.status", f"{where}: {ts('col.status')}", "choice", choices=statuses),
+                        ),
+                    )
+                )
             nap.append((heading, pillar, rows))
 
     referral = []
@@ -167,8 +176,15 @@ def build_edition(ds: Dataset, iso3: str, lang: str) -> tuple[Edition, PdfLocali
         chapters["referral"] = outline.add(1, "referral", trs(form, "title"))
         for section in form.sections:
             fields = [
-                (FieldView(f"referral.{f.id}", trs(f, "label"), f.type,
-                           choices=("", *f.choices) if f.type == "choice" else ()), f)
+                (
+                    FieldView(
+                        f"referral.{f.id}",
+                        trs(f, "label"),
+                        f.type,
+                        choices=("", *f.choices) if f.type == "choice" else (),
+                    ),
+                    f,
+                )
                 for f in section.fields
             ]
             referral.append((section, fields))

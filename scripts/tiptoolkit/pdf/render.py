@@ -206,6 +206,7 @@ def render_html(
     _check(lang, paper)
     tk = build_toolkit(dataset, iso3, lang)
     from .products import template_functions  # t, tr, ref_label, ref_labels (here to avoid an import cycle)
+
     chapters = {(law.id, ch.id): ch.number for law in dataset.model_laws.values() for ch in law.chapters}
     stylesheet = Markup(_stylesheet_text() + "\n" + _paper_css(paper)) if standalone else None
     return (
@@ -305,9 +306,21 @@ def _edition_html(dataset: Dataset, iso3: str | None, lang: str, paper: str, sta
         return Markup("{} ({})").format(label, ", ".join(details)) if details else label
 
     stylesheet = Markup(_stylesheet_text() + "\n" + _paper_css(paper)) if standalone else None
-    return _environment().get_template("edition.html.j2").render(
-        ed=ed, t=l10n.t, ts=l10n.ts, tr=l10n.tr, d=date, status=status, Coverage=Coverage, stylesheet=stylesheet,
-        css=edition.css_string, fonts=edition.css_fonts(lang),
+    return (
+        _environment()
+        .get_template("edition.html.j2")
+        .render(
+            ed=ed,
+            t=l10n.t,
+            ts=l10n.ts,
+            tr=l10n.tr,
+            d=date,
+            status=status,
+            Coverage=Coverage,
+            stylesheet=stylesheet,
+            css=edition.css_string,
+            fonts=edition.css_fonts(lang),
+        )
     )
 
 

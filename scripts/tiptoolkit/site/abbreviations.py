@@ -7,7 +7,24 @@ import re
 
 from markupsafe import escape
 
-SKIP = {"a", "abbr", "code", "pre", "script", "style", "svg", "title", "textarea", "h1", "h2", "h3", "h4", "h5", "h6", "button"}
+SKIP = {
+    "a",
+    "abbr",
+    "code",
+    "pre",
+    "script",
+    "style",
+    "svg",
+    "title",
+    "textarea",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "button",
+}
 TAG = re.compile(r"<(/?)([a-zA-Z0-9]+)[^>]*?(/?)>")
 
 
@@ -28,7 +45,9 @@ def expand_abbreviations(html: str, abbreviations: dict[str, str]) -> str:
     position = 0
     for match in TAG.finditer(html):
         text = html[position : match.start()]
-        out.append(text if skipping else pattern.sub(lambda m: f'<abbr title="{titles[m.group(1)]}">{m.group(1)}</abbr>', text))
+        out.append(
+            text if skipping else pattern.sub(lambda m: f'<abbr title="{titles[m.group(1)]}">{m.group(1)}</abbr>', text)
+        )
         out.append(match.group(0))
         closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
         if name in SKIP and not self_closing:
@@ -39,5 +58,7 @@ def expand_abbreviations(html: str, abbreviations: dict[str, str]) -> str:
                 skipping.append(name)
         position = match.end()
     tail = html[position:]
-    out.append(tail if skipping else pattern.sub(lambda m: f'<abbr title="{titles[m.group(1)]}">{m.group(1)}</abbr>', tail))
+    out.append(
+        tail if skipping else pattern.sub(lambda m: f'<abbr title="{titles[m.group(1)]}">{m.group(1)}</abbr>', tail)
+    )
     return "".join(out)

@@ -48,15 +48,21 @@ def timeline(ds: Dataset, country: Country) -> Markup:
     described = []
     for index, instrument in enumerate(instruments):
         y = top + row * index + row / 2
-        body.append(f'<text x="{left - 10}" y="{y + 4:.1f}" class="tk-label" text-anchor="end">{escape(instrument.abbreviation)}</text>')
+        body.append(
+            f'<text x="{left - 10}" y="{y + 4:.1f}" class="tk-label" text-anchor="end">{escape(instrument.abbreviation)}</text>'
+        )
         body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" class="tk-lane"/>')
         for event in (e for e in events if e.instrument.id == instrument.id):
             cx = x(event.date)
             filled = event.what != "signature"
-            label = f"{instrument.abbreviation}: {event.what} {analysis.format_date(event.date)}" + (" (unconfirmed)" if event.uncertain else "")
+            label = f"{instrument.abbreviation}: {event.what} {analysis.format_date(event.date)}" + (
+                " (unconfirmed)" if event.uncertain else ""
+            )
             described.append(label)
             shape = "tk-dot" if filled else "tk-ring"
-            body.append(f'<circle cx="{cx:.1f}" cy="{y:.1f}" r="7" class="{shape}"><title>{escape(label)}</title></circle>')
+            body.append(
+                f'<circle cx="{cx:.1f}" cy="{y:.1f}" r="7" class="{shape}"><title>{escape(label)}</title></circle>'
+            )
     description = "; ".join(described) if described else "No signature or ratification dates recorded."
     return _svg(width, height, f"timeline-{country.id}", f"{country.name}: treaty actions over time", description, body)
 
@@ -71,7 +77,9 @@ def heatmap(ds: Dataset) -> Markup:
     body = []
     for column, country in enumerate(countries):
         cx = left + column * cell_w + cell_w / 2
-        body.append(f'<text x="{cx:.1f}" y="{top - 10}" class="tk-axis" text-anchor="middle">{escape(country.id.upper())}</text>')
+        body.append(
+            f'<text x="{cx:.1f}" y="{top - 10}" class="tk-axis" text-anchor="middle">{escape(country.id.upper())}</text>'
+        )
     counts = {coverage: 0 for coverage in Coverage}
     for index, (key, provision, cells) in enumerate(rows):
         y = top + index * cell_h
@@ -94,4 +102,6 @@ def heatmap(ds: Dataset) -> Markup:
         f"{len(rows)} mandatory model provisions across {len(countries)} countries; cells: {summary}. "
         "F full, P partial, N none, ? not yet assessed."
     )
-    return _svg(width, height, "coverage-heatmap", "Coverage of the mandatory model provisions by country", description, body)
+    return _svg(
+        width, height, "coverage-heatmap", "Coverage of the mandatory model provisions by country", description, body
+    )

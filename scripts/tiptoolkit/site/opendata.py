@@ -23,8 +23,9 @@ def _csv(header: list[str], rows: list[list[object]]) -> str:
     writer.writerow(header)
     # A cell starting with = + - @ (or a tab or carriage return before one) is a formula to a spreadsheet:
     # prefix it so it stays text.
-    writer.writerows([[f"'{v}" if isinstance(v, str) and v[:1] and v[:1] in "=+-@\t\r" else v for v in row]
-                      for row in rows])
+    writer.writerows(
+        [[f"'{v}" if isinstance(v, str) and v[:1] and v[:1] in "=+-@\t\r" else v for v in row] for row in rows]
+    )
     return buffer.getvalue()
 
 
@@ -45,10 +46,16 @@ def files(ds: Dataset) -> dict[str, str]:
     out["ratifications.csv"] = _csv(
         ["country", "instrument", "status", "action", "signed", "deposited", "in_force", "confidence"],
         [
-            [cell.country.id.upper(), cell.instrument.id, cell.status.value,
-             cell.record.action.value if cell.record and cell.record.action else "",
-             (cell.record.signed or "") if cell.record else "", (cell.record.deposited or "") if cell.record else "",
-             (cell.record.in_force or "") if cell.record else "", cell.record.confidence.value if cell.record else ""]
+            [
+                cell.country.id.upper(),
+                cell.instrument.id,
+                cell.status.value,
+                cell.record.action.value if cell.record and cell.record.action else "",
+                (cell.record.signed or "") if cell.record else "",
+                (cell.record.deposited or "") if cell.record else "",
+                (cell.record.in_force or "") if cell.record else "",
+                cell.record.confidence.value if cell.record else "",
+            ]
             for row in analysis.ratification_matrix(ds)
             for cell in row
         ],
@@ -56,8 +63,14 @@ def files(ds: Dataset) -> dict[str, str]:
     out["coverage.csv"] = _csv(
         ["country", "provision", "mandatory", "coverage", "citation", "confidence"],
         [
-            [country.id.upper(), row.key, str(row.provision.mandatory).lower(), row.coverage.value,
-             (row.assessment.citation or "") if row.assessment else "", row.assessment.confidence.value if row.assessment else ""]
+            [
+                country.id.upper(),
+                row.key,
+                str(row.provision.mandatory).lower(),
+                row.coverage.value,
+                (row.assessment.citation or "") if row.assessment else "",
+                row.assessment.confidence.value if row.assessment else "",
+            ]
             for country in analysis.countries_in_order(ds)
             for row in analysis.coverage(ds, country)
         ],

@@ -41,7 +41,9 @@ class PdfInfo:
     def size(self) -> str:
         if self.bytes is None:
             return ""
-        return f"{self.bytes / 1_048_576:.1f} MB" if self.bytes >= 1_048_576 else f"{max(1, round(self.bytes / 1024))} KB"
+        return (
+            f"{self.bytes / 1_048_576:.1f} MB" if self.bytes >= 1_048_576 else f"{max(1, round(self.bytes / 1024))} KB"
+        )
 
 
 @dataclass
@@ -88,8 +90,18 @@ class Linker:
 _INERT_IN_MARKUP = str.maketrans({"{": "&#123;", "}": "&#125;", "[": "&#91;", "]": "&#93;"})
 # In plain text also the rest of Markdown's inline syntax and line breaks, so the text shows as typed.
 _INERT_IN_TEXT = str.maketrans(
-    {"{": "&#123;", "}": "&#125;", "[": "&#91;", "]": "&#93;", "*": "&#42;", "_": "&#95;", "`": "&#96;",
-     "\\": "&#92;", "\n": "&#10;", "\r": "&#13;"}
+    {
+        "{": "&#123;",
+        "}": "&#125;",
+        "[": "&#91;",
+        "]": "&#93;",
+        "*": "&#42;",
+        "_": "&#95;",
+        "`": "&#96;",
+        "\\": "&#92;",
+        "\n": "&#10;",
+        "\r": "&#13;",
+    }
 )
 
 
@@ -159,7 +171,10 @@ class Localizer:
         html, position = [], 0
         for match in PLACEHOLDER.finditer(localized.text):
             value = params[match.group(1)]
-            html += [_literal(localized.text[position:match.start()]), value if isinstance(value, Markup) else _inert(value)]
+            html += [
+                _literal(localized.text[position : match.start()]),
+                value if isinstance(value, Markup) else _inert(value),
+            ]
             position = match.end()
         html.append(_literal(localized.text[position:]))
         return self._mark(localized, Markup("".join(html)), block=False, note=False)
@@ -192,8 +207,17 @@ class Localizer:
         en_attr = Markup("") if self.lang == ENGLISH else Markup(' lang="en"')
         if self.translator.direction == "rtl":
             en_attr += Markup(' dir="ltr"')
-        return {"t": self.t, "ts": self.ts, "tr": self.tr, "trs": self.trs, "has": self.translator.has, "lang": self.lang,
-                "months": months, "english": self.lang == ENGLISH, "en_attr": en_attr}
+        return {
+            "t": self.t,
+            "ts": self.ts,
+            "tr": self.tr,
+            "trs": self.trs,
+            "has": self.translator.has,
+            "lang": self.lang,
+            "months": months,
+            "english": self.lang == ENGLISH,
+            "en_attr": en_attr,
+        }
 
 
 @functools.lru_cache(maxsize=1)
@@ -221,8 +245,16 @@ def environment() -> SandboxedEnvironment:
 class SiteBuilder:
     """Builds every generated page from one validated dataset."""
 
-    def __init__(self, dataset: Dataset, linker: Linker, pdfs: dict[str, PdfInfo], data_prefix: str = "toolkit_data",
-                 stale_after_days: int = analysis.STALE_AFTER_DAYS, now: date | None = None, lang: str = ENGLISH):
+    def __init__(
+        self,
+        dataset: Dataset,
+        linker: Linker,
+        pdfs: dict[str, PdfInfo],
+        data_prefix: str = "toolkit_data",
+        stale_after_days: int = analysis.STALE_AFTER_DAYS,
+        now: date | None = None,
+        lang: str = ENGLISH,
+    ):
         self.ds = dataset
         self.lang = lang
         self.l10n = Localizer(Translator(dataset, lang))
@@ -243,9 +275,20 @@ class SiteBuilder:
             """Link to any citable id: `tip-protocol/art-6`, `tip-model-law/art-8`, `vps/shelter`, `npl`."""
             return self.ref_url(src, full_id)
 
-        return environment().get_template(template).render(
-            ds=self.ds, link=link, ref=ref, ref_label=self.ref_label, a=analysis, pdfs=self.pdfs, stale_since=self.stale,
-            **self.l10n.context(), **context,
+        return (
+            environment()
+            .get_template(template)
+            .render(
+                ds=self.ds,
+                link=link,
+                ref=ref,
+                ref_label=self.ref_label,
+                a=analysis,
+                pdfs=self.pdfs,
+                stale_since=self.stale,
+                **self.l10n.context(),
+                **context,
+            )
         )
 
     def stale(self, item: Any) -> date | None:
@@ -258,8 +301,18 @@ class SiteBuilder:
         where = model._where
         return f"{self.data_prefix}/{where[0]}" if where else None
 
-    def add(self, src: str, title: str, template: str, *, edit: Any = None, reviewed: tuple = (), description: str = "",
-            english_only: bool = False, **context: Any) -> Page:
+    def add(
+        self,
+        src: str,
+        title: str,
+        template: str,
+        *,
+        edit: Any = None,
+        reviewed: tuple = (),
+        description: str = "",
+        english_only: bool = False,
+        **context: Any,
+    ) -> Page:
         page = Page(
             path=src,
             title=title,
@@ -328,13 +381,26 @@ class SiteBuilder:
 
         if self.lang != ENGLISH:
             self.add("index.md", ts("home.title"), "home.md.j2", reviewed=tuple(d.model for d in ds.documents))
-        self.add("countries/index.md", ts("countries.title"), "countries_index.md.j2", countries=countries,
-                 matrix=analysis.ratification_matrix(ds), instruments=instruments, reviewed=tuple(countries))
+        self.add(
+            "countries/index.md",
+            ts("countries.title"),
+            "countries_index.md.j2",
+            countries=countries,
+            matrix=analysis.ratification_matrix(ds),
+            instruments=instruments,
+            reviewed=tuple(countries),
+        )
         for country in countries:
             pdf = self.pdfs.get(f"{country.id}-en")
             self.add(
-                f"countries/{country.id}.md", trs(country, "name"), "country.md.j2", edit=country, reviewed=(country,),
-                description=plain(trs(country, "summary")), country=country, pdf=pdf,
+                f"countries/{country.id}.md",
+                trs(country, "name"),
+                "country.md.j2",
+                edit=country,
+                reviewed=(country,),
+                description=plain(trs(country, "summary")),
+                country=country,
+                pdf=pdf,
                 pdf_lang=self.pdfs.get(f"{country.id}-{self.lang}") if self.lang != ENGLISH else None,
                 editions=self.editions(country.id),
                 cells=[analysis.ratification(ds, country, i) for i in instruments],
@@ -351,73 +417,188 @@ class SiteBuilder:
                 sources=analysis.sources(country),
             )
 
-        self.add("instruments/index.md", "Instruments", "instruments_index.md.j2", instruments=instruments,
-                 reviewed=tuple(instruments), english_only=untranslated)
+        self.add(
+            "instruments/index.md",
+            "Instruments",
+            "instruments_index.md.j2",
+            instruments=instruments,
+            reviewed=tuple(instruments),
+            english_only=untranslated,
+        )
         for instrument in instruments:
             self.add(
-                f"instruments/{instrument.id}.md", instrument.short_title, "instrument.md.j2", edit=instrument,
-                reviewed=(instrument,), description=plain(instrument.title), instrument=instrument, english_only=untranslated,
+                f"instruments/{instrument.id}.md",
+                instrument.short_title,
+                "instrument.md.j2",
+                edit=instrument,
+                reviewed=(instrument,),
+                description=plain(instrument.title),
+                instrument=instrument,
+                english_only=untranslated,
                 implementing={a.id: analysis.implementing(ds, f"{instrument.id}/{a.id}") for a in instrument.articles},
                 sources=analysis.sources(instrument),
             )
 
         laws = sorted(ds.model_laws.values(), key=lambda law: law.id, reverse=True)
-        self.add("model-law/index.md", "Model law", "model_law_index.md.j2", laws=laws, reviewed=tuple(laws),
-                 english_only=untranslated)
+        self.add(
+            "model-law/index.md",
+            "Model law",
+            "model_law_index.md.j2",
+            laws=laws,
+            reviewed=tuple(laws),
+            english_only=untranslated,
+        )
         for law in laws:
-            self.add(f"model-law/{law.id}/index.md", law.short_title, "model_law.md.j2", edit=law, reviewed=(law,),
-                     law=law, sources=analysis.sources(law), english_only=untranslated)
+            self.add(
+                f"model-law/{law.id}/index.md",
+                law.short_title,
+                "model_law.md.j2",
+                edit=law,
+                reviewed=(law,),
+                law=law,
+                sources=analysis.sources(law),
+                english_only=untranslated,
+            )
             for chapter in law.chapters:
                 provisions = [p for p in sorted(law.provisions, key=lambda p: p.number) if p.chapter == chapter.id]
                 self.add(
-                    f"model-law/{law.id}/{chapter.id}.md", f"{chapter.number}. {chapter.title}", "model_law_chapter.md.j2",
-                    edit=law, reviewed=tuple(provisions) or (law,), law=law, chapter=chapter, provisions=provisions,
-                    sources=analysis.sources(*provisions), english_only=untranslated,
+                    f"model-law/{law.id}/{chapter.id}.md",
+                    f"{chapter.number}. {chapter.title}",
+                    "model_law_chapter.md.j2",
+                    edit=law,
+                    reviewed=tuple(provisions) or (law,),
+                    law=law,
+                    chapter=chapter,
+                    provisions=provisions,
+                    sources=analysis.sources(*provisions),
+                    english_only=untranslated,
                 )
 
         vps = ds.victim_protection
-        self.add("victim-protection/index.md", trs(vps, "title"), "standards_index.md.j2", edit=vps, reviewed=(vps,), vps=vps)
+        self.add(
+            "victim-protection/index.md", trs(vps, "title"), "standards_index.md.j2", edit=vps, reviewed=(vps,), vps=vps
+        )
         for standard in vps.standards:
-            self.add(f"victim-protection/{standard.id}.md", trs(standard, "title"), "standard.md.j2", edit=vps,
-                     reviewed=(standard,), description=plain(trs(standard, "entitlement")), standard=standard,
-                     sources=analysis.sources(standard))
+            self.add(
+                f"victim-protection/{standard.id}.md",
+                trs(standard, "title"),
+                "standard.md.j2",
+                edit=vps,
+                reviewed=(standard,),
+                description=plain(trs(standard, "entitlement")),
+                standard=standard,
+                sources=analysis.sources(standard),
+            )
 
         plan = ds.action_plan
-        self.add("action-plan/index.md", trs(plan, "title"), "action_plan_index.md.j2", edit=plan, reviewed=(plan,), plan=plan,
-                 sources=analysis.sources(plan))
+        self.add(
+            "action-plan/index.md",
+            trs(plan, "title"),
+            "action_plan_index.md.j2",
+            edit=plan,
+            reviewed=(plan,),
+            plan=plan,
+            sources=analysis.sources(plan),
+        )
         for pillar in plan.pillars:
-            self.add(f"action-plan/{pillar.id.value}.md", trs(pillar, "title"), "action_plan_pillar.md.j2", edit=plan,
-                     reviewed=(plan,), plan=plan, pillar=pillar, sources=analysis.sources(plan))
+            self.add(
+                f"action-plan/{pillar.id.value}.md",
+                trs(pillar, "title"),
+                "action_plan_pillar.md.j2",
+                edit=plan,
+                reviewed=(plan,),
+                plan=plan,
+                pillar=pillar,
+                sources=analysis.sources(plan),
+            )
 
         coop = ds.cooperation
-        self.add("cooperation/index.md", trs(coop, "title"), "cooperation.md.j2", edit=coop, reviewed=(coop,), coop=coop,
-                 sources=analysis.sources(coop))
-        self.add("cooperation/referral-form.md", trs(coop.referral_form, "title"), "referral_form.md.j2", edit=coop,
-                 reviewed=(coop,), coop=coop, sources=analysis.sources(coop))
+        self.add(
+            "cooperation/index.md",
+            trs(coop, "title"),
+            "cooperation.md.j2",
+            edit=coop,
+            reviewed=(coop,),
+            coop=coop,
+            sources=analysis.sources(coop),
+        )
+        self.add(
+            "cooperation/referral-form.md",
+            trs(coop.referral_form, "title"),
+            "referral_form.md.j2",
+            edit=coop,
+            reviewed=(coop,),
+            coop=coop,
+            sources=analysis.sources(coop),
+        )
         guide = ds.frontline
         if guide is not None:
             pockets = [(country, self.pdfs.get(analysis.pocket_stem(country))) for country in countries]
-            self.add("cooperation/frontline.md", trs(guide, "title"), "frontline.md.j2", edit=guide, reviewed=(guide,),
-                     description=plain(trs(guide, "introduction")), guide=guide,
-                     sections=analysis.frontline_sections(guide), pockets=pockets,
-                     steps=analysis.frontline_steps(ds), fields=analysis.essential_fields(ds),
-                     sources=analysis.sources(guide))
+            self.add(
+                "cooperation/frontline.md",
+                trs(guide, "title"),
+                "frontline.md.j2",
+                edit=guide,
+                reviewed=(guide,),
+                description=plain(trs(guide, "introduction")),
+                guide=guide,
+                sections=analysis.frontline_sections(guide),
+                pockets=pockets,
+                steps=analysis.frontline_steps(ds),
+                fields=analysis.essential_fields(ds),
+                sources=analysis.sources(guide),
+            )
 
-        self.add("compare/index.md", "Compare countries", "compare_index.md.j2", reviewed=tuple(countries),
-                 english_only=untranslated)
-        self.add("compare/ratifications.md", "Ratification matrix", "compare_ratifications.md.j2",
-                 reviewed=tuple(countries), matrix=analysis.ratification_matrix(ds), instruments=instruments, english_only=untranslated,
-                 countries=countries, sources=analysis.sources(*(r for c in countries for r in c.ratifications)))
-        self.add("compare/coverage.md", "Coverage heat map", "compare_coverage.md.j2", reviewed=tuple(countries),
-                 countries=countries, heat=analysis.heatmap(ds), heatmap_svg=charts.heatmap(ds), english_only=untranslated,
-                 sources=analysis.sources(*(a for c in countries for a in c.coverage)))
+        self.add(
+            "compare/index.md",
+            "Compare countries",
+            "compare_index.md.j2",
+            reviewed=tuple(countries),
+            english_only=untranslated,
+        )
+        self.add(
+            "compare/ratifications.md",
+            "Ratification matrix",
+            "compare_ratifications.md.j2",
+            reviewed=tuple(countries),
+            matrix=analysis.ratification_matrix(ds),
+            instruments=instruments,
+            english_only=untranslated,
+            countries=countries,
+            sources=analysis.sources(*(r for c in countries for r in c.ratifications)),
+        )
+        self.add(
+            "compare/coverage.md",
+            "Coverage heat map",
+            "compare_coverage.md.j2",
+            reviewed=tuple(countries),
+            countries=countries,
+            heat=analysis.heatmap(ds),
+            heatmap_svg=charts.heatmap(ds),
+            english_only=untranslated,
+            sources=analysis.sources(*(a for c in countries for a in c.coverage)),
+        )
 
         glossary = ds.glossary
-        self.add("glossary.md", "Glossary", "glossary.md.j2", edit=glossary, reviewed=(glossary,), glossary=glossary,
-                 terms=sorted(glossary.terms, key=lambda t: t.term.lower()), sources=analysis.sources(glossary),
-                 english_only=untranslated)
-        self.add("open-data.md", "Open data", "data.md.j2", countries=countries, english_only=untranslated,
-                 reviewed=tuple(document.model for document in ds.documents))
+        self.add(
+            "glossary.md",
+            "Glossary",
+            "glossary.md.j2",
+            edit=glossary,
+            reviewed=(glossary,),
+            glossary=glossary,
+            terms=sorted(glossary.terms, key=lambda t: t.term.lower()),
+            sources=analysis.sources(glossary),
+            english_only=untranslated,
+        )
+        self.add(
+            "open-data.md",
+            "Open data",
+            "data.md.j2",
+            countries=countries,
+            english_only=untranslated,
+            reviewed=tuple(document.model for document in ds.documents),
+        )
         return self.pages
 
 
@@ -442,21 +623,35 @@ def navigation(pages: list[Page], handwritten: list[str], t: Any = None) -> list
     def section(title: str, prefix: str, index: str) -> dict[str, list[Any]]:
         children = [index] + [
             {_nav_title(by_path[p].title): p}
-            for p in by_path if p.startswith(prefix) and p != index and p.count("/") == prefix.count("/")
+            for p in by_path
+            if p.startswith(prefix) and p != index and p.count("/") == prefix.count("/")
         ]
         return {title: children}
 
     def law_sections() -> list[Any]:
         items: list[Any] = ["model-law/index.md"]
         for page in pages:
-            if page.path.startswith("model-law/") and page.path.endswith("/index.md") and page.path != "model-law/index.md":
+            if (
+                page.path.startswith("model-law/")
+                and page.path.endswith("/index.md")
+                and page.path != "model-law/index.md"
+            ):
                 folder = page.path.removesuffix("index.md")
                 items.append(section(_nav_title(page.title), folder, page.path))
         return items
 
-    english = {"nav.home": "Home", "nav.countries": "Countries", "nav.instruments": "Instruments",
-               "nav.model_law": "Model law", "nav.victim_protection": "Victim protection", "nav.action_plan": "Action plan",
-               "nav.cooperation": "Cooperation", "nav.compare": "Compare", "nav.glossary": "Glossary", "nav.about": "About"}
+    english = {
+        "nav.home": "Home",
+        "nav.countries": "Countries",
+        "nav.instruments": "Instruments",
+        "nav.model_law": "Model law",
+        "nav.victim_protection": "Victim protection",
+        "nav.action_plan": "Action plan",
+        "nav.cooperation": "Cooperation",
+        "nav.compare": "Compare",
+        "nav.glossary": "Glossary",
+        "nav.about": "About",
+    }
     translate = t or english.__getitem__  # section titles in the edition's language (`Localizer.ts`)
 
     def t(key: str) -> Markup:  # interface strings come from pull requests too: escaped like every title

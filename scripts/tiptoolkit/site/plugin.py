@@ -66,21 +66,34 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
             prefix = f"{os.path.relpath(self.root, config_dir)}/"
             error = Abort if self.command == "serve" else PluginError
             raise error(
-                f"the content has {len(problems)} problem(s):\n" + format_problems(problems, prefix=prefix)
-                + ("\nFix them and save: the preview keeps the last valid version until then." if error is Abort else "")
+                f"the content has {len(problems)} problem(s):\n"
+                + format_problems(problems, prefix=prefix)
+                + (
+                    "\nFix them and save: the preview keeps the last valid version until then."
+                    if error is Abort
+                    else ""
+                )
             )
         self.dataset = dataset
         self.data_prefix = os.path.relpath(self.root, config_dir).replace(os.sep, "/")
         self.lang = os.environ.get(LANG_ENV) or "en"
         if self.lang != "en" and self.lang not in dataset.languages:
-            raise PluginError(f"{LANG_ENV}={self.lang}: no such interface language; add {self.data_prefix}/i18n/{self.lang}.yaml")
+            raise PluginError(
+                f"{LANG_ENV}={self.lang}: no such interface language; add {self.data_prefix}/i18n/{self.lang}.yaml"
+            )
         self._configure_language(config, dataset)
         linker = Linker(config.use_directory_urls)
         pdfs = self._pdfs(config_dir)
         if self.lang != "en":  # a translated edition lives in <site>/<lang>/; the PDFs stay at the site root
             pdfs = {key: PdfInfo(f"../{info.path}", info.bytes, info.pages) for key, info in pdfs.items()}
-        builder = SiteBuilder(dataset, linker, pdfs, data_prefix=self.data_prefix,
-                              stale_after_days=self.config.stale_after_days, lang=self.lang)
+        builder = SiteBuilder(
+            dataset,
+            linker,
+            pdfs,
+            data_prefix=self.data_prefix,
+            stale_after_days=self.config.stale_after_days,
+            lang=self.lang,
+        )
         self.generated = {page.path: page for page in builder.build()}
         self.fallback_note = builder.l10n.ts("fallback.page") if self.lang != "en" else ""
         docs = Path(config.docs_dir)
@@ -89,7 +102,9 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
             handwritten.remove("index.md")  # a translated edition has a generated home page
         clash = sorted(set(handwritten) & set(self.generated))
         if clash:
-            raise PluginError(f"these docs/ pages are generated from the data and must not exist by hand: {', '.join(clash)}")
+            raise PluginError(
+                f"these docs/ pages are generated from the data and must not exist by hand: {', '.join(clash)}"
+            )
         if not config.nav:
             config.nav = navigation(list(self.generated.values()), handwritten, t=builder.l10n.ts)
         macros = config.plugins.get("macros")
@@ -125,8 +140,11 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         if len(languages) > 1:
             home = "" if self.lang == "en" else "../"
             config.extra["alternate"] = [
-                {"name": escape(language.name), "lang": code,
-                 "link": "./" if code == self.lang else (home if code == "en" else f"{home}{code}/")}
+                {
+                    "name": escape(language.name),
+                    "lang": code,
+                    "link": "./" if code == self.lang else (home if code == "en" else f"{home}{code}/"),
+                }
                 for code, language in sorted(languages.items(), key=lambda item: (item[0] != "en", item[0]))
             ]
 
@@ -207,5 +225,8 @@ class MacroData:
         """The regional ratification matrix as HTML, links relative to `page_src`."""
         ds = self._dataset
         return self._builder._render(
-            "_matrix.j2", page_src, matrix=analysis.ratification_matrix(ds), instruments=analysis.instruments_in_order(ds)
+            "_matrix.j2",
+            page_src,
+            matrix=analysis.ratification_matrix(ds),
+            instruments=analysis.instruments_in_order(ds),
         )

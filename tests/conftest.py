@@ -62,3 +62,16 @@ def site(tmp_path_factory, dataset) -> Path:
     from .site_fixtures import build_site
 
     return build_site(DEFAULT_ROOT, tmp_path_factory.mktemp("built") / "site")
+
+
+@pytest.fixture(scope="module")  # not session: one sync Playwright at a time, and each module starts its own
+def chromium():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    from .hardening_helpers import launch_chromium
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()

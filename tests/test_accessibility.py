@@ -11,7 +11,6 @@ import pytest
 
 from tiptoolkit.dataset import DEFAULT_ROOT
 
-from .hardening_helpers import launch_chromium
 from .site_fixtures import serve
 
 AXE = DEFAULT_ROOT.parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -23,16 +22,6 @@ PAGES = {
     "urdu-country": "ur/countries/pak/",
 }
 SCHEMES = {"light": ("light", "default"), "dark": ("dark", "slate")}  # (prefers-color-scheme, Material scheme)
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

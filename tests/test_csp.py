@@ -10,7 +10,6 @@ import pytest
 from tiptoolkit.csp import policy
 from tiptoolkit.dataset import DEFAULT_ROOT
 
-from .hardening_helpers import launch_chromium
 from .site_fixtures import serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -21,16 +20,6 @@ def readme_policies() -> dict[str, str]:
     """Every `Content-Security-Policy: ...` line of the README's hosting section, by its first word after it."""
     text = README.read_text(encoding="utf-8")
     return {f"readme-{i}": line for i, line in enumerate(re.findall(r"^\s*Content-Security-Policy: (.+)$", text, re.M))}
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 def test_readme_states_a_policy():

@@ -134,6 +134,11 @@ class Translator:
             return Localized(entry.text, self.lang, False, entry.status)
         return Localized(self.english.strings[key].text, ENGLISH, self.lang != ENGLISH)
 
+    def text(self, key: str, **params: object) -> str:
+        """An interface string as plain text with its `{placeholders}` filled (for attributes and titles)."""
+        text = self.string(key).text
+        return text.format(**params) if params else text
+
     def field(self, item: BaseModel, name: str) -> Localized:
         """A content field of `item`: its translation when there is one, else the English text."""
         english = getattr(item, name)

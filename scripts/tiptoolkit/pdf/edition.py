@@ -79,8 +79,7 @@ class PdfLocalizer:
         return self._english(html, block=False, note=False) if localized.fallback else html
 
     def ts(self, key: str, **params: Any) -> str:
-        text = self.translator.string(key).text
-        return text.format(**params) if params else text
+        return self.translator.text(key, **params)
 
     def tr(self, item: Any, name: str, how: str = "text", note: bool = True) -> Markup:
         localized = self.translator.field(item, name)

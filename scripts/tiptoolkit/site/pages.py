@@ -180,9 +180,7 @@ class Localizer:
         return self._mark(localized, Markup("".join(html)), block=False, note=False)
 
     def ts(self, key: str, **params: Any) -> str:
-        """An interface string as plain text (for attributes and page titles)."""
-        text = self.translator.string(key).text
-        return text.format(**params) if params else text
+        return self.translator.text(key, **params)
 
     def tr(self, item: Any, name: str, how: str = "text", note: bool = True) -> Markup:
         """A content field: `how` is `text` (escaped as is), `inline`, `md` or `plain`."""

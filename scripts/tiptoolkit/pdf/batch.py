@@ -137,8 +137,16 @@ def count_pages(data: bytes) -> int:
 
 
 def _warm_worker() -> None:
-    """Import WeasyPrint once per worker process (a no-op when the parent did before forking)."""
+    """Import WeasyPrint once per worker process (a no-op when the parent did before forking).
+
+    Workers ignore Ctrl-C: it reaches the whole process group, and the parent alone handles it by
+    terminating them, so an interrupt never prints a worker's traceback.
+    """
+    import signal
+
     import weasyprint  # noqa: F401
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _layout(html: str, paper: str) -> tuple[bytes, float, int]:

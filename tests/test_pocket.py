@@ -102,13 +102,18 @@ def test_pocket_guide_view(dataset: Dataset) -> None:
 
 @pytest.fixture(scope="module")
 def pages(dataset: Dataset) -> dict[str, str]:
-    from tiptoolkit.site.pages import Linker, PdfInfo, SiteBuilder
+    from tiptoolkit.site.pages import Linker, SiteBuilder
 
-    pdfs = {
-        analysis.pocket_stem(c): PdfInfo(f"toolkits/{analysis.pocket_stem(c)}.pdf", 30_000, 6)
-        for c in dataset.countries.values()
-    }
-    return {page.path: page.markdown for page in SiteBuilder(dataset, Linker(), pdfs).build()}
+    return {page.path: page.markdown for page in SiteBuilder(dataset, Linker(), pocket_pdfs(dataset)).build()}
+
+
+def pocket_pdfs(dataset: Dataset) -> dict:
+    """A manifest of every pocket guide the build publishes, English and national languages."""
+    from tiptoolkit.pdf import batch
+    from tiptoolkit.site.pages import PdfInfo
+
+    jobs = [job for job in batch.jobs_for(dataset) if job.kind == "pocket"]
+    return {job.name: PdfInfo(f"toolkits/{job.name}.pdf", 30_000, 6) for job in jobs}
 
 
 def test_frontline_page(dataset: Dataset, pages: dict[str, str]) -> None:
@@ -128,6 +133,25 @@ def test_country_pages_link_their_pocket_guide(dataset: Dataset, pages: dict[str
         for other in dataset.countries.values():
             if other is not country:
                 assert f"toolkits/{other.id}-pocket-en.pdf" not in page
+
+
+def test_pocket_guides_in_national_languages_are_linked(dataset: Dataset, pages: dict[str, str]) -> None:
+    """English pages offer the other editions; the Nepali edition offers the Nepali guide first."""
+    from tiptoolkit.pdf.edition import editions
+    from tiptoolkit.site.pages import Linker, SiteBuilder
+
+    assert editions(dataset)
+    for iso3, lang in editions(dataset):
+        link = f'toolkits/{iso3}-pocket-{lang}.pdf" hreflang="{lang}" lang="{lang}"'
+        assert link in pages[f"countries/{iso3}.md"]
+        assert link in pages["cooperation/frontline.md"]
+    nepali = {
+        page.path: page.markdown for page in SiteBuilder(dataset, Linker(), pocket_pdfs(dataset), lang="ne").build()
+    }
+    page = nepali["countries/npl.md"]
+    assert 'toolkits/npl-pocket-ne.pdf" hreflang="ne" download' in page
+    assert "npl-pocket-en.pdf" not in page
+    assert 'toolkits/ind-pocket-en.pdf" hreflang="en" download' in nepali["countries/ind.md"]  # no Nepali guide
 
 
 def test_templates_hold_no_guide_text(dataset: Dataset) -> None:
@@ -173,7 +197,7 @@ def pockets(dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> dict[
     from tiptoolkit.pdf import batch
 
     folder = tmp_path_factory.mktemp("pockets")
-    jobs = {job.iso3: job for job in batch.jobs_for(dataset) if job.kind == "pocket"}
+    jobs = {job.iso3: job for job in batch.jobs_for(dataset) if job.kind == "pocket" and job.lang == "en"}
     assert set(jobs) == set(dataset.countries)
     paths = {}
     for code in CODES:
@@ -289,3 +313,157 @@ def test_accession_kits_and_pocket_guides_are_cached(
     assert set(manifest) == {job.name for job in selected}
     assert all(result.rendered for result in first) and not any(result.rendered for result in second)
     assert manifest["npl-pocket-en"]["path"] == "toolkits/npl-pocket-en.pdf"
+
+
+# ---------------------------------------------------------------- national languages
+
+
+@pytest.fixture(scope="module")
+def national_pockets(dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    """The pocket guide of every national-language edition, rendered through the batch's own jobs."""
+    from tiptoolkit.pdf import batch
+
+    folder = tmp_path_factory.mktemp("national-pockets")
+    paths = {}
+    for job in batch.jobs_for(dataset):
+        if job.kind == "pocket" and job.lang != "en":
+            assert job.name == f"{job.iso3}-pocket-{job.lang}" and job.paper == "a6"
+            paths[(job.iso3, job.lang)] = folder / f"{job.name}.pdf"
+            paths[(job.iso3, job.lang)].write_bytes(batch.layout(batch.job_html(dataset, job), job.paper))
+    return paths
+
+
+def reading_text(path: Path) -> str:
+    """What poppler reads: NFKC (Arabic presentation forms), no bidi marks, whitespace collapsed, and no space
+    before punctuation (poppler adds one between right-to-left text and a colon or comma). Arabic vowel marks are
+    dropped: poppler puts a mark that ends a word before the word, in visual order (shaping is checked by eye)."""
+    import subprocess
+    import unicodedata
+
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, text=True)
+    text = re.sub(r"[\u202a-\u202e\s]+", " ", unicodedata.normalize("NFKC", text.stdout))
+    return re.sub(r" ([:,\u060c\u06d4])", r"\1", strip_marks(text))
+
+
+def strip_marks(text: str) -> str:
+    return re.sub(r" ?[\u064b-\u065f\u0670]", "", text)
+
+
+def test_a_pocket_guide_for_every_national_language_edition(dataset: Dataset, national_pockets) -> None:
+    from tiptoolkit.pdf.edition import editions
+
+    assert set(national_pockets) == set(editions(dataset)) == {("npl", "ne"), ("bgd", "bn"), ("pak", "ur")}
+
+
+NATIONAL = [("npl", "ne"), ("bgd", "bn"), ("pak", "ur")]
+
+
+@pytest.mark.parametrize(("iso3", "lang"), NATIONAL)
+def test_national_pocket_guide_reads_back_in_its_language_in_order(
+    dataset: Dataset, national_pockets, iso3: str, lang: str
+) -> None:
+    """Every section, item title, procedure step, form field and agency, in the language and in reading order
+    (in Urdu, present); none of the English it translates."""
+    import unicodedata
+
+    from tiptoolkit.i18n import Translator
+
+    def words(value: str) -> str:
+        """The words in the guide's script: poppler reorders Latin runs and their brackets inside Urdu lines."""
+        value = strip_marks(unicodedata.normalize("NFKC", value))
+        value = "".join(" " if unicodedata.category(c)[0] == "P" else c for c in value)
+        return " ".join(word for word in value.split() if not word.isascii())
+
+    translator = Translator(dataset, lang)
+    guide = analysis.pocket_guide(dataset, dataset.countries[iso3])
+    raw = reading_text(national_pockets[(iso3, lang)])
+    text = words(raw)
+    expected = [translator.field(guide.country, "name"), translator.field(guide.guide, "title")]
+    for _anchor, section in analysis.frontline_sections(guide.guide):
+        expected.append(translator.field(section, "title"))
+        expected += [translator.field(item, "title") for item in getattr(section, "items", [])]
+        expected += [translator.field(row, "aspect") for row in getattr(section, "rows", [])]
+    expected.append(translator.string("pocket.call"))
+    expected += [translator.field(contact, "agency") for contact in guide.contacts]
+    expected += [translator.field(contact, "agency") for _, contacts in guide.neighbours for contact in contacts]
+    expected += [translator.field(step, "title") for step in guide.steps]
+    expected += [translator.field(field, "label") for field in guide.essential_fields]
+    assert not [item.text for item in expected[:20] if item.fallback]  # the guide itself is translated
+    position = 0
+    for item in expected:
+        needle = " ".join(words(item.text).split()[:4])
+        if lang == "ur":  # poppler's order of words on a right-to-left line is its own: each word is there
+            assert set(needle.split()) <= set(text.split()), item.text
+            continue
+        found = text.find(needle, position)
+        assert found >= 0, f"{item.text!r} not found after {position}: {text[position : position + 200]!r}"
+        position = found + len(needle)
+    for _anchor, section in analysis.frontline_sections(guide.guide):
+        for item in getattr(section, "items", []):
+            assert " ".join(item.text[:30].split()) not in raw  # the English it replaces
+    assert "unconfirmed" not in raw  # badges too
+    assert words(translator.field(guide.contacts[0], "role").text).split()[0] in text
+
+
+@pytest.mark.parametrize(("iso3", "lang"), NATIONAL)
+def test_national_pocket_guide_is_a6_in_the_scripts_own_fonts(national_pockets, iso3: str, lang: str) -> None:
+    import subprocess
+
+    import pypdf
+
+    path = national_pockets[(iso3, lang)]
+    reader = pypdf.PdfReader(path)
+    assert 4 <= len(reader.pages) <= 28
+    for page in reader.pages:
+        assert abs(float(page.mediabox.width) - A6[0]) < 1 and abs(float(page.mediabox.height) - A6[1]) < 1
+    assert reader.metadata.title and "Toolkit" not in reader.metadata.title  # titled in its language
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, text=True).stdout
+    rows = [line.split() for line in out.splitlines()[2:]]
+    families = {row[0].split("+", 1)[-1] for row in rows}
+    expected = {"ne": "Noto-Sans-Devanagari", "bn": "Noto-Sans-Bengali", "ur": "Noto-Naskh-Arabic"}[lang]
+    assert expected in families and all(name.startswith("Noto-") for name in families), families
+    assert all(row[-5] == "yes" for row in rows), out  # embedded (subset)
+
+
+@pytest.mark.parametrize(("iso3", "lang"), NATIONAL)
+def test_national_pocket_guide_numbers_pages_in_its_digits_and_direction(
+    dataset: Dataset, national_pockets, iso3: str, lang: str
+) -> None:
+    from tiptoolkit.pdf import products
+
+    html = products.pocket_html(dataset, iso3, lang)
+    direction = "rtl" if lang == "ur" else "ltr"
+    assert f'<html lang="{lang}" dir="{direction}">' in html
+    digits = {"ne": "devanagari", "bn": "bengali", "ur": "persian"}[lang]
+    assert f"counter(page, {digits})" in html and f"target-counter(attr(href), page, {digits})" in html
+    number_side = "left" if lang == "ur" else "right"
+    assert f"@bottom-{number_side} {{ content: counter(page, {digits})" in html
+    one = {"ne": "\u0967", "bn": "\u09e7", "ur": "\u06f1"}[lang]  # the digit 1 in the script
+    assert one in reading_text(national_pockets[(iso3, lang)])
+
+
+@pytest.mark.parametrize(("iso3", "lang"), NATIONAL)
+def test_national_pocket_guide_draws_no_missing_glyph(dataset: Dataset, iso3: str, lang: str, caplog) -> None:
+    import logging
+
+    from tiptoolkit.pdf import products
+
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        products.render_pocket(dataset, iso3, lang)
+    assert not [r for r in caplog.records if ".notdef" in r.getMessage()]
+
+
+def test_untranslated_text_in_a_national_guide_is_marked_english(dataset: Dataset) -> None:
+    """A neighbour's agency without a Nepali translation stands in English, marked so fonts and readers know."""
+    from tiptoolkit.i18n import Translator
+    from tiptoolkit.pdf import products
+
+    translator = Translator(dataset, "ne")
+    guide = analysis.pocket_guide(dataset, dataset.countries["npl"])
+    html = products.pocket_html(dataset, "npl", "ne")
+    for contact in [*guide.contacts, *(c for _, cs in guide.neighbours for c in cs)]:
+        role = translator.field(contact, "role")
+        if role.fallback:
+            assert '<span lang="en" class="en">' in html
+        else:
+            assert role.text.split()[0] in html

@@ -84,9 +84,15 @@ def build_lock(site_dir: Path) -> Iterator[None]:
 
 @contextmanager
 def interrupts_as_exceptions() -> Iterator[None]:
-    """Turn SIGTERM into KeyboardInterrupt so clean-up runs as it does for Ctrl-C."""
+    """Turn SIGTERM into KeyboardInterrupt so clean-up runs as it does for Ctrl-C.
+
+    A PDF worker forked before it sets its own handlers inherits this one: there it ends the worker quietly,
+    as the default action would, since the parent alone cleans up."""
+    owner = os.getpid()
 
     def handler(signum: int, frame: object) -> None:
+        if os.getpid() != owner:
+            os._exit(128 + signum)
         raise KeyboardInterrupt(f"signal {signum}")
 
     previous = signal.signal(signal.SIGTERM, handler)

@@ -101,7 +101,7 @@ def _pdf(args: argparse.Namespace) -> int:
 
     if args.pocket or args.accession:
         kind = "pocket" if args.pocket else "accession"
-        return render_product(args.root, args.country, kind, args.accession, args.output)
+        return render_product(args.root, args.country, kind, args.accession, args.output, args.lang)
     return render_one(args.root, args.country, args.lang, args.output, args.paper)
 
 

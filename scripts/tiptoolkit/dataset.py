@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .load import Document, Positions, data_files, format_loc, load_document
+from .load import Document, DocumentCache, Positions, data_files, format_loc, load_document
 from .model import (
     ActionPlanTemplate,
     Activity,
@@ -140,27 +142,47 @@ class Dataset:
         return Problem(file, 1, 1, "", message)
 
 
+CACHE_ROOT = DEFAULT_ROOT.parent / ".cache"  # content, compiled templates, PDFs; never committed
+CACHE = CACHE_ROOT / "content"  # see load.DocumentCache; TIPTOOLKIT_CACHE=off turns it off
+
+
 def load_dataset(root: Path = DEFAULT_ROOT) -> tuple[Dataset, list[Problem]]:
     """Load every file under `root`; problems from all files are collected, none raised."""
     dataset = Dataset(root=root)
     problems: list[Problem] = []
+    cache = None if os.environ.get("TIPTOOLKIT_CACHE") == "off" else CACHE
     for relative in data_files(root):
-        document, found = load_document(root, relative)
+        document, found = load_document(root, relative, cache)
         problems.extend(found)
         if found:
             dataset.failed.add(relative.stem)
         if document:
             dataset.add(document)
     dataset.index()
+    if cache:
+        DocumentCache.prune(cache)
     return dataset, problems
 
 
 def walk(item: BaseModel) -> Iterator[BaseModel]:
-    """`item` and every model nested in it, depth first."""
+    """`item` and every model nested in it (fields and lists of them; not dicts), depth first."""
     yield item
-    for name in type(item).model_fields:
+    for name in _nesting_fields(type(item)):
         value: Any = getattr(item, name)
-        children = value if isinstance(value, list) else [value]
-        for child in children:
+        for child in value if isinstance(value, list) else (value,):
             if isinstance(child, BaseModel):
                 yield from walk(child)
+
+
+@functools.cache
+def _nesting_fields(cls: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of `cls` whose type can hold a model or a list of models: the only ones `walk` must read."""
+
+    def holds_model(annotation: Any) -> bool:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return True
+        if typing.get_origin(annotation) is dict:
+            return False
+        return any(holds_model(arg) for arg in typing.get_args(annotation))
+
+    return tuple(name for name, info in cls.model_fields.items() if holds_model(info.annotation))

@@ -48,6 +48,7 @@ KIND_LABELS = {
     "FormSection": "referral form sections",
     "FormField": "referral form fields",
     "Country": "countries",
+    "Contact": "contact agencies",
     "Chapter": "model law chapters",
     "Term": "glossary terms",
     "FrontlineGuide": "frontline guide: introduction",

@@ -8,13 +8,20 @@ exceptions.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import functools
+import hashlib
+import os
+import pickle
+import time
 import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pydantic
 import yaml
 from pydantic import BaseModel, ValidationError
 
@@ -196,13 +203,82 @@ def data_files(root: Path) -> list[Path]:
     )
 
 
-def load_document(root: Path, relative: Path) -> tuple[Document | None, list[Problem]]:
-    """Load and type-check one file; return it with every problem found."""
+def load_document(root: Path, relative: Path, cache: Path | None = None) -> tuple[Document | None, list[Problem]]:
+    """Load and type-check one file; return it with every problem found.
+
+    With `cache`, a file loaded cleanly before is read back from there: see `DocumentCache`."""
     display = str(relative)
     cls = kind_of(relative)
     if cls is None:
         kinds = ", ".join(sorted(DOCUMENT_KINDS))
         return None, [Problem(display, 1, 1, "", f"no content kind lives here: put data files in one of {kinds}")]
+    store = DocumentCache(cache, relative, root / relative) if cache else None
+    if store and (document := store.get()):
+        return document, []
+    document, problems = _load_document(root, relative, cls)
+    if store and document:
+        store.put(document)
+    return document, problems
+
+
+class DocumentCache:
+    """Clean documents kept as pickles, named by a hash of the file's path and bytes and of the code that
+    reads them (this module and the models), so an edited file or a changed model is read again.
+
+    Parsing YAML with positions is most of the cost of validation; a rebuild after editing one country
+    reads one file. The cache is the project's own folder (`.cache/content`), as trusted as its venv.
+    """
+
+    def __init__(self, folder: Path, relative: Path, path: Path):
+        digest = hashlib.sha256(_code_fingerprint().encode())
+        digest.update(str(relative).encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            self.path = None
+            return
+        self.path = folder / f"{digest.hexdigest()[:40]}.pickle"
+
+    def get(self) -> Document | None:
+        if self.path is None:
+            return None
+        try:
+            document = pickle.loads(self.path.read_bytes())
+        except Exception:  # missing, partly written or from another version: read the file instead
+            return None
+        os.utime(self.path)  # recently used: kept by `prune`
+        return document if isinstance(document, Document) else None
+
+    def put(self, document: Document) -> None:
+        if self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+            temporary.write_bytes(pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(temporary, self.path)
+        except OSError:  # a read-only checkout still validates, only without the cache
+            pass
+
+    @staticmethod
+    def prune(folder: Path, days: float = 30) -> None:
+        """Forget documents not used for `days`."""
+        limit = time.time() - days * 86400
+        for path in folder.glob("*.pickle") if folder.is_dir() else ():
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < limit:
+                    path.unlink()
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    here = Path(__file__).parent
+    parts = [(here / name).read_bytes() for name in ("load.py", "model.py")]
+    return hashlib.sha256(b"\0".join(parts) + pydantic.VERSION.encode()).hexdigest()
+
+
+def _load_document(root: Path, relative: Path, cls: type[Model]) -> tuple[Document | None, list[Problem]]:
+    display = str(relative)
     try:
         data, positions = read_yaml(root / relative)
     except LoadError as error:

@@ -501,6 +501,9 @@ class Agreement(Sourced):
     url: Url | None = None
 
 
+ContactTranslation = translation_model("ContactTranslation", "agency", "role")
+
+
 class Contact(Sourced):
     """An agency-level contact point for cross-border information sharing. Never a person."""
 
@@ -512,6 +515,7 @@ class Contact(Sourced):
     ]
     website: Url | None = None
     note: str | None = None
+    translations: dict[Lang, ContactTranslation] = translations("agency name and role")
 
 
 class Country(Sourced):

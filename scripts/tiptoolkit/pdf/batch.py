@@ -25,11 +25,11 @@ from pathlib import Path
 
 from .. import __version__, analysis
 from ..analysis import countries_in_order
-from ..dataset import DEFAULT_ROOT, Dataset
+from ..dataset import CACHE_ROOT, Dataset
 from . import products
 from .render import ASSETS, render_html, write_pdf_atomic
 
-DEFAULT_CACHE = DEFAULT_ROOT.parent / ".cache" / "pdf"
+DEFAULT_CACHE = CACHE_ROOT / "pdf"
 
 
 @dataclass(frozen=True)
@@ -72,10 +72,16 @@ def jobs_for(dataset: Dataset, langs: tuple[str, ...] = ("en",)) -> list[Job]:
             )
         if analysis.pocket_guide(dataset, country) is not None:
             jobs.append(Job(analysis.pocket_stem(country), country.id, paper=products.POCKET_PAPER, kind="pocket"))
-    # National-language editions of the toolkits (npl-ne, bgd-bn, pak-ur...): see pdf/edition.py.
+    # National-language editions of the toolkits (npl-ne, bgd-bn, pak-ur...: see pdf/edition.py) and of the
+    # pocket guides (npl-pocket-ne...).
     from .edition import editions
 
-    jobs += [Job(f"{iso3}-{lang}", iso3, lang) for iso3, lang in editions(dataset) if "en" in langs]
+    if "en" in langs:
+        for iso3, lang in editions(dataset):
+            jobs.append(Job(f"{iso3}-{lang}", iso3, lang))
+            if analysis.pocket_guide(dataset, dataset.countries[iso3]) is not None:
+                stem = analysis.pocket_stem(dataset.countries[iso3], lang)
+                jobs.append(Job(stem, iso3, lang, paper=products.POCKET_PAPER, kind="pocket"))
     return jobs
 
 
@@ -140,13 +146,13 @@ def _warm_worker() -> None:
     """Import WeasyPrint once per worker process (a no-op when the parent did before forking).
 
     Workers ignore Ctrl-C: it reaches the whole process group, and the parent alone handles it by
-    terminating them, so an interrupt never prints a worker's traceback.
+    terminating them (SIGTERM, default action), so an interrupt never prints a worker's traceback.
     """
     import signal
 
-    import weasyprint  # noqa: F401
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    import weasyprint  # noqa: F401
 
 
 def _layout(html: str, paper: str) -> tuple[bytes, float, int]:

@@ -1,5 +1,5 @@
 """`tiptoolkit pdf NPL [--lang en] [-o PATH] [--paper a4|letter]`: validate, then render one toolkit.
-`tiptoolkit pdf NPL --pocket` or `--accession som-protocol`: its pocket guide or an accession kit instead.
+`tiptoolkit pdf NPL --pocket [--lang ne]` or `--accession som-protocol`: its pocket guide or an accession kit.
 
 Exit codes: 0 written; 1 the content has problems (printed as `tiptoolkit validate`
 prints them); 2 unknown country, language or paper.
@@ -72,9 +72,10 @@ def render_one(root: Path, country: str, lang: str = "en", output: Path | None =
 
 
 def render_product(
-    root: Path, country: str, kind: str, instrument: str | None = None, output: Path | None = None
+    root: Path, country: str, kind: str, instrument: str | None = None, output: Path | None = None, lang: str = "en"
 ) -> int:
-    """`tiptoolkit pdf NPL --pocket` or `--accession som-protocol`: one pocket guide or accession kit, in English."""
+    """`tiptoolkit pdf NPL --pocket [--lang ne]` or `--accession som-protocol`: one pocket guide (in any language
+    with interface strings) or accession kit (in English)."""
     from ..analysis import accession_stem, pocket_stem
     from ..validate import validate
 
@@ -88,6 +89,11 @@ def render_product(
         known = ", ".join(sorted(code.upper() for code in dataset.countries)) or "none yet"
         print(f"unknown country {country!r}: use an ISO3 code in the content ({known})", file=sys.stderr)
         return 2
+    if lang not in dataset.languages or (kind != "pocket" and lang != "en"):
+        offered = ", ".join(sorted(dataset.languages)) if kind == "pocket" else "en"
+        what = "pocket guide" if kind == "pocket" else "accession kit"
+        print(f"no {lang!r} edition of the {what}: languages are {offered}", file=sys.stderr)
+        return 2
     from . import products
     from .render import write_pdf_atomic
 
@@ -96,7 +102,7 @@ def render_product(
         if dataset.frontline is None:
             print("no frontline guide in the content: add toolkit_data/frontline/frontline.yaml", file=sys.stderr)
             return 2
-        data, stem = products.render_pocket(dataset, found.id), pocket_stem(found)
+        data, stem = products.render_pocket(dataset, found.id, lang), pocket_stem(found, lang)
     else:
         if instrument not in dataset.instruments:
             known = ", ".join(sorted(dataset.instruments))

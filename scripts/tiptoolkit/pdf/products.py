@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from markupsafe import Markup, escape
-
 from .. import __version__, analysis
 from ..dataset import Dataset
 from ..i18n import ENGLISH, Translator
@@ -26,6 +24,7 @@ from ..model import Country, Instrument, JoiningStep
 from ..text import plain
 from . import render
 from .context import AUTHOR, FieldView, Heading, Outline, SourceView, UnknownCountry, merge_sources, ref_label
+from .edition import DIGITS, PdfLocalizer, css_fonts
 from .fetcher import ASSETS
 
 POCKET_STYLESHEET = ASSETS / "pocket.css"
@@ -39,28 +38,14 @@ class UnknownInstrument(LookupError):
 # ---------------------------------------------------------------- text in the document's language
 
 
-class Labels:
-    """`t(key, **params)`: an interface string; `tr(item, field)`: a content field; English where not translated."""
-
-    def __init__(self, ds: Dataset, lang: str = ENGLISH):
-        self.lang = lang
-        self.translator = Translator(ds, lang)
-
-    def t(self, key: str, **params: Any) -> Markup:
-        text = str(escape(self.translator.string(key).text))
-        return Markup(text.format(**{name: escape(value) for name, value in params.items()}) if params else text)
-
-    def tr(self, item: Any, name: str) -> str:
-        return self.translator.field(item, name).text
-
-    def functions(self) -> dict[str, Any]:
-        return {"t": self.t, "tr": self.tr}
-
-
 def template_functions(ds: Dataset, lang: str = ENGLISH) -> dict[str, Any]:
-    """What the kit and pocket templates call besides the shared filters: labels and reference labels."""
+    """What the kit and pocket templates call besides the shared filters: text in the document's language
+    (`t`, `ts`, `tr`: English marked where not translated, see edition.PdfLocalizer) and reference labels."""
+    l10n = PdfLocalizer(Translator(ds, lang))
     return {
-        **Labels(ds, lang).functions(),
+        "t": l10n.t,
+        "ts": l10n.ts,
+        "tr": l10n.tr,
         "ref_label": functools.partial(ref_label, ds),
         "ref_labels": lambda refs: "; ".join(ref_label(ds, ref) for ref in refs),
     }
@@ -134,19 +119,19 @@ def accession_context(ds: Dataset, iso3: str, instrument_id: str, lang: str = EN
     instrument = ds.instruments.get(instrument_id)
     if instrument is None:
         raise UnknownInstrument(instrument_id)
-    labels = Labels(ds, lang)
+    translator = Translator(ds, lang)
     kit = analysis.accession_kit(ds, country, instrument)
     rows = [item.row.assessment for item in kit.prerequisites if item.row.assessment]
     items = [instrument, kit.cell.record, *(p.row.provision for p in kit.prerequisites), *rows]
     items = [item for item in items if item is not None]
-    name = labels.tr(country, "name")
-    title = str(labels.t("kit.pdf_title", instrument=plain(instrument.short_title), country=name))
+    name = plain(translator.field(country, "name").text)
+    title = translator.text("kit.pdf_title", instrument=plain(instrument.short_title), country=name)
     doc = ProductDoc(
         lang=lang,
         country=country,
         title=title,
         running_title=f"{name}: {plain(instrument.abbreviation)}",
-        subject=str(labels.t("kit.doc_subject", instrument=plain(instrument.title), country=name)),
+        subject=translator.text("kit.doc_subject", instrument=plain(instrument.title), country=name),
         keywords=(
             "accession",
             "ratification",
@@ -157,7 +142,7 @@ def accession_context(ds: Dataset, iso3: str, instrument_id: str, lang: str = EN
         ),
         edition=analysis.newest_reviewed(*items),
         sources=merge_sources(analysis.sources(*items)),
-        direction=labels.translator.direction,
+        direction=translator.direction,
     )
     return {"doc": doc, "kv": kit_view(kit), "joined": kit.cell.joined}
 
@@ -171,14 +156,14 @@ def pocket_context(ds: Dataset, iso3: str, lang: str = ENGLISH) -> dict[str, Any
     guide = analysis.pocket_guide(ds, country)
     if guide is None:
         raise LookupError("no frontline guide in the content (toolkit_data/frontline/frontline.yaml)")
-    labels = Labels(ds, lang)
-    name = labels.tr(country, "name")
+    translator = Translator(ds, lang)
+    name = plain(translator.field(country, "name").text)
     doc = ProductDoc(
         lang=lang,
         country=country,
-        title=str(labels.t("pocket.doc_title", country=name)),
+        title=translator.text("pocket.doc_title", country=name),
         running_title=name,
-        subject=str(labels.t("pocket.doc_subject", country=name)),
+        subject=translator.text("pocket.doc_subject", country=name),
         keywords=(
             "trafficking in persons",
             "smuggling of migrants",
@@ -190,11 +175,18 @@ def pocket_context(ds: Dataset, iso3: str, lang: str = ENGLISH) -> dict[str, Any
         ),
         edition=analysis.newest_reviewed(guide.guide, *guide.contacts, *(c for _, cs in guide.neighbours for c in cs)),
         sources=merge_sources(analysis.sources(guide.guide)),
-        direction=labels.translator.direction,
+        direction=translator.direction,
     )
     sections = analysis.frontline_sections(guide.guide)
     unconfirmed = guide.guide.confidence.value == "low" or any(s.confidence.value == "low" for _, s in sections)
-    return {"doc": doc, "g": guide, "sections": sections, "unconfirmed": unconfirmed}
+    return {
+        "doc": doc,
+        "g": guide,
+        "sections": sections,
+        "unconfirmed": unconfirmed,
+        "fonts": css_fonts(lang),
+        "digits": DIGITS.get(lang, "decimal"),
+    }
 
 
 # ---------------------------------------------------------------- HTML and PDF
@@ -235,6 +227,9 @@ def pocket_to_pdf(html: str) -> bytes:
     """Lay out pocket guide HTML: A6, pocket.css, the toolkit's fetcher, fonts and PDF options."""
     from weasyprint import HTML
 
+    from .actualtext import install
+
+    install()  # Devanagari and Bengali lines stay copyable, as in the toolkit
     digest = hashlib.sha256(html.encode("utf-8") + b"\0" + _pocket_text().encode("utf-8")).hexdigest()[:32]
     document = HTML(string=html, base_url=POCKET_STYLESHEET.as_uri(), url_fetcher=render._fetcher(), media_type="print")
     return document.write_pdf(

@@ -31,6 +31,7 @@ def _csv(header: list[str], rows: list[list[object]]) -> str:
 
 def files(ds: Dataset) -> dict[str, str]:
     """Relative path under `data/` -> file text."""
+    countries = {c.id: c.model_dump(mode="json") for c in analysis.countries_in_order(ds)}  # dumped once
     dump = {
         "instruments": [i.model_dump(mode="json") for i in analysis.instruments_in_order(ds)],
         "model_laws": [law.model_dump(mode="json") for law in sorted(ds.model_laws.values(), key=lambda law: law.id)],
@@ -38,11 +39,11 @@ def files(ds: Dataset) -> dict[str, str]:
         "victim_protection": ds.victim_protection.model_dump(mode="json"),
         "cooperation": ds.cooperation.model_dump(mode="json"),
         "glossary": ds.glossary.model_dump(mode="json"),
-        "countries": [c.model_dump(mode="json") for c in analysis.countries_in_order(ds)],
+        "countries": list(countries.values()),
     }
     out = {"toolkit.json": _json(dump)}
-    for country in analysis.countries_in_order(ds):
-        out[f"countries/{country.id}.json"] = _json(country.model_dump(mode="json"))
+    for iso3, country in countries.items():
+        out[f"countries/{iso3}.json"] = _json(country)
     out["ratifications.csv"] = _csv(
         ["country", "instrument", "status", "action", "signed", "deposited", "in_force", "confidence"],
         [

@@ -460,6 +460,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory, dataset: Dataset) -> tuple
         data["summary"] = HOSTILE
         for contact in data.get("contacts") or []:
             contact["role"] = HOSTILE
+            contact.pop("translations", None)  # they translate the old role: stale now
 
     def cooperation(data):
         data["referral_form"]["sections"][0]["fields"][0]["help"] = HOSTILE
@@ -643,3 +644,61 @@ def test_legal_text_levels() -> None:
     assert render_module._legal_levels(lines) == [1, 2, 2, 3, 3, 3, 3, 3, 2, 2, 2, 2, 1]
     html = str(render_module._legal("(1) A person [who] <b>x</b>\n(a) *em*"))
     assert html == '<p class="l1">(1) A person [who] &lt;b&gt;x&lt;/b&gt;</p><p class="l2">(a) <em>em</em></p>'
+
+
+# ---------------------------------------------------------------- pydyf speed-ups
+
+SPEEDUP_DOC = (
+    "<html lang='en'><head><title>Speed-ups</title></head><body>"
+    + "".join(
+        f"<h2>Section {i}</h2><p>{'Trafficking in persons and smuggling of migrants. ' * 40}</p>"
+        f"<table><tr><th>Provision</th><td>Article {i}</td></tr></table><input type='checkbox' name='c{i}'>"
+        for i in range(12)
+    )
+    + "</body></html>"
+)
+
+
+def _structure(data: bytes) -> tuple:
+    """What a reader gets from a PDF: pages, text, the tagged structure and the page each element is on."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+        elements = []
+
+        def visit(node) -> None:
+            if isinstance(node, pikepdf.Dictionary):
+                page = node.get("/Pg")
+                elements.append((str(node.get("/S", "")), pages.get(page.objgen) if page is not None else None))
+                kids = node.get("/K")
+                for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
+                    visit(kid)
+
+        visit(pdf.Root.StructTreeRoot)
+        fields = sorted(str(f.get("/T", "")) for f in pdf.Root.AcroForm.Fields)
+    text = [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+    return len(pages), text, elements, fields
+
+
+def test_speedups_change_nothing_a_reader_sees(tmp_path: Path) -> None:
+    """The same document laid out by bare WeasyPrint in a fresh process and with our pydyf changes: same pages,
+    text, structure tree (with each element's page) and form fields; only the compression differs."""
+    from tiptoolkit.pdf import speedups
+    from tiptoolkit.pdf.render import PDF_OPTIONS
+
+    html = tmp_path / "doc.html"
+    html.write_text(SPEEDUP_DOC, encoding="utf-8")
+    script = (
+        "import json, sys, weasyprint; "
+        "sys.stdout.buffer.write(weasyprint.HTML(filename=sys.argv[1]).write_pdf(**json.loads(sys.argv[2])))"
+    )
+    import json
+
+    bare = subprocess.run(
+        [sys.executable, "-c", script, str(html), json.dumps(PDF_OPTIONS)], capture_output=True, check=True
+    ).stdout
+    import weasyprint
+
+    speedups.install()
+    ours = weasyprint.HTML(filename=str(html)).write_pdf(**PDF_OPTIONS)
+    assert _structure(ours) == _structure(bare)
+    assert _structure(ours)[0] > 3 and len(_structure(ours)[2]) > 50

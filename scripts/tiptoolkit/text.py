@@ -84,7 +84,9 @@ def markdown_to_html(text: str, inline: bool = False) -> Markup:
         # Paragraphs become line breaks so the result can sit inside a <p>, <td> or <li>.
         body = str(clean)[3:-4]
         clean = Markup(body.replace("</p>\n<p>", "<br>").replace("</p><p>", "<br>"))
-    return clean
+    # On one line: the same HTML once parsed, and no line of content can start a line of the page around it
+    # (where `# text` would read as a heading: site/fastpage.py).
+    return Markup(str(clean).replace("\n", "&#10;"))
 
 
 def inline(text: str | None) -> Markup:

@@ -227,9 +227,10 @@ def pocket_to_pdf(html: str) -> bytes:
     """Lay out pocket guide HTML: A6, pocket.css, the toolkit's fetcher, fonts and PDF options."""
     from weasyprint import HTML
 
-    from .actualtext import install
+    from . import actualtext, speedups
 
-    install()  # Devanagari and Bengali lines stay copyable, as in the toolkit
+    actualtext.install()  # Devanagari and Bengali lines stay copyable, as in the toolkit
+    speedups.install()
     digest = hashlib.sha256(html.encode("utf-8") + b"\0" + _pocket_text().encode("utf-8")).hexdigest()[:32]
     document = HTML(string=html, base_url=POCKET_STYLESHEET.as_uri(), url_fetcher=render._fetcher(), media_type="print")
     return document.write_pdf(

@@ -328,9 +328,10 @@ def html_to_pdf(html: str, paper: Paper = "a4") -> bytes:
     """Lay out toolkit HTML with our stylesheets, fetcher and fonts; return the PDF bytes."""
     from weasyprint import HTML
 
-    from .actualtext import install
+    from . import actualtext, speedups
 
-    install()  # Devanagari, Bengali... lines carry their text as /ActualText, so it can be copied and searched
+    actualtext.install()  # Devanagari, Bengali... lines carry their text as /ActualText: copyable, searchable
+    speedups.install()  # pydyf: page references built once, streams compressed at level 6
 
     _check("en", paper)
     document = HTML(string=html, base_url=STYLESHEET.as_uri(), url_fetcher=_fetcher(), media_type="print")

@@ -3,6 +3,7 @@ serves the data to mkdocs-macros for hand-written pages, and writes the open dat
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -20,7 +21,7 @@ from mkdocs.structure.pages import Page as MkPage
 from .. import analysis
 from ..dataset import DEFAULT_ROOT, Dataset
 from ..problems import format_problems
-from . import opendata
+from . import fastpage, opendata
 from .abbreviations import expand_abbreviations
 from .pages import Linker, Page, PdfInfo, SiteBuilder, in_navigation, navigation
 
@@ -178,6 +179,7 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         if generated is not None:
             # Generated pages never go through mkdocs-macros, whatever the page holds.
             page.meta["render_macros"] = False
+            page.render = functools.partial(_render_generated, page, page.render)  # see site/fastpage.py
             if generated.last_reviewed:
                 page.meta["last_reviewed"] = analysis.format_date(generated.last_reviewed)
             if generated.description:
@@ -196,6 +198,25 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
 
     def on_post_build(self, config: Any) -> None:
         opendata.write(self.dataset, Path(config.site_dir))
+
+
+def _render_generated(page: MkPage, markdown_render: Any, config: Any, files: Files) -> None:
+    """`Page.render` for a generated page: its headings through Markdown, its HTML blocks as they are."""
+    from mkdocs.structure.pages import _ExtractTitleTreeprocessor
+    from mkdocs.structure.toc import get_toc
+
+    title = _ExtractTitleTreeprocessor()
+    rendered = fastpage.render(
+        page.markdown, config["markdown_extensions"], config["mdx_configs"] or {}, prepare=title._register
+    )
+    if rendered is None:  # not a generated page's shape (headings and HTML blocks): Markdown renders it
+        return markdown_render(config, files)
+    page.content = rendered.html
+    page.toc = get_toc(rendered.toc_tokens)
+    page._title_from_render = title.title if rendered.starts_with_h1 else None
+    page.present_anchor_ids = rendered.anchor_ids
+    page.links_to_anchors = {}  # links in raw HTML are not MkDocs' to check: `tiptoolkit linkcheck` checks them
+    return None
 
 
 class MacroData:

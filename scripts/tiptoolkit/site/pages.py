@@ -399,6 +399,14 @@ class SiteBuilder:
             ts("countries.title"),
             "countries_index.md.j2",
             countries=countries,
+            pockets=[
+                (
+                    country,
+                    self.pdfs.get(analysis.pocket_stem(country)),
+                    self.editions(functools.partial(analysis.pocket_stem, country)),
+                )
+                for country in countries
+            ],
             matrix=analysis.ratification_matrix(ds),
             instruments=instruments,
             reviewed=tuple(countries),
@@ -549,14 +557,6 @@ class SiteBuilder:
         )
         guide = ds.frontline
         if guide is not None:
-            pockets = [
-                (
-                    country,
-                    self.pdfs.get(analysis.pocket_stem(country)),
-                    self.editions(functools.partial(analysis.pocket_stem, country)),
-                )
-                for country in countries
-            ]
             self.add(
                 "cooperation/frontline.md",
                 trs(guide, "title"),
@@ -566,7 +566,6 @@ class SiteBuilder:
                 description=plain(trs(guide, "introduction")),
                 guide=guide,
                 sections=analysis.frontline_sections(guide),
-                pockets=pockets,
                 steps=analysis.frontline_steps(ds),
                 fields=analysis.essential_fields(ds),
                 sources=analysis.sources(guide),

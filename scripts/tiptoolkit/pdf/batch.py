@@ -79,9 +79,11 @@ def jobs_for(dataset: Dataset, langs: tuple[str, ...] = ("en",)) -> list[Job]:
     if "en" in langs:
         for iso3, lang in editions(dataset):
             jobs.append(Job(f"{iso3}-{lang}", iso3, lang))
-            if analysis.pocket_guide(dataset, dataset.countries[iso3]) is not None:
-                stem = analysis.pocket_stem(dataset.countries[iso3], lang)
-                jobs.append(Job(stem, iso3, lang, paper=products.POCKET_PAPER, kind="pocket"))
+            country = dataset.countries[iso3]
+            if analysis.pocket_guide(dataset, country) is not None:
+                jobs.append(
+                    Job(analysis.pocket_stem(country, lang), iso3, lang, paper=products.POCKET_PAPER, kind="pocket")
+                )
     return jobs
 
 

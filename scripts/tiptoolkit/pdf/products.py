@@ -119,19 +119,19 @@ def accession_context(ds: Dataset, iso3: str, instrument_id: str, lang: str = EN
     instrument = ds.instruments.get(instrument_id)
     if instrument is None:
         raise UnknownInstrument(instrument_id)
-    translator = Translator(ds, lang)
+    l10n = PdfLocalizer(Translator(ds, lang))
     kit = analysis.accession_kit(ds, country, instrument)
     rows = [item.row.assessment for item in kit.prerequisites if item.row.assessment]
     items = [instrument, kit.cell.record, *(p.row.provision for p in kit.prerequisites), *rows]
     items = [item for item in items if item is not None]
-    name = plain(translator.field(country, "name").text)
-    title = translator.text("kit.pdf_title", instrument=plain(instrument.short_title), country=name)
+    name = l10n.trs(country, "name")
+    title = l10n.ts("kit.pdf_title", instrument=plain(instrument.short_title), country=name)
     doc = ProductDoc(
         lang=lang,
         country=country,
         title=title,
         running_title=f"{name}: {plain(instrument.abbreviation)}",
-        subject=translator.text("kit.doc_subject", instrument=plain(instrument.title), country=name),
+        subject=l10n.ts("kit.doc_subject", instrument=plain(instrument.title), country=name),
         keywords=(
             "accession",
             "ratification",
@@ -142,7 +142,7 @@ def accession_context(ds: Dataset, iso3: str, instrument_id: str, lang: str = EN
         ),
         edition=analysis.newest_reviewed(*items),
         sources=merge_sources(analysis.sources(*items)),
-        direction=translator.direction,
+        direction=l10n.translator.direction,
     )
     return {"doc": doc, "kv": kit_view(kit), "joined": kit.cell.joined}
 
@@ -156,14 +156,14 @@ def pocket_context(ds: Dataset, iso3: str, lang: str = ENGLISH) -> dict[str, Any
     guide = analysis.pocket_guide(ds, country)
     if guide is None:
         raise LookupError("no frontline guide in the content (toolkit_data/frontline/frontline.yaml)")
-    translator = Translator(ds, lang)
-    name = plain(translator.field(country, "name").text)
+    l10n = PdfLocalizer(Translator(ds, lang))
+    name = l10n.trs(country, "name")
     doc = ProductDoc(
         lang=lang,
         country=country,
-        title=translator.text("pocket.doc_title", country=name),
+        title=l10n.ts("pocket.doc_title", country=name),
         running_title=name,
-        subject=translator.text("pocket.doc_subject", country=name),
+        subject=l10n.ts("pocket.doc_subject", country=name),
         keywords=(
             "trafficking in persons",
             "smuggling of migrants",
@@ -175,7 +175,7 @@ def pocket_context(ds: Dataset, iso3: str, lang: str = ENGLISH) -> dict[str, Any
         ),
         edition=analysis.newest_reviewed(guide.guide, *guide.contacts, *(c for _, cs in guide.neighbours for c in cs)),
         sources=merge_sources(analysis.sources(guide.guide)),
-        direction=translator.direction,
+        direction=l10n.translator.direction,
     )
     sections = analysis.frontline_sections(guide.guide)
     unconfirmed = guide.guide.confidence.value == "low" or any(s.confidence.value == "low" for _, s in sections)
@@ -227,10 +227,7 @@ def pocket_to_pdf(html: str) -> bytes:
     """Lay out pocket guide HTML: A6, pocket.css, the toolkit's fetcher, fonts and PDF options."""
     from weasyprint import HTML
 
-    from . import actualtext, speedups
-
-    actualtext.install()  # Devanagari and Bengali lines stay copyable, as in the toolkit
-    speedups.install()
+    render.install_writer_changes()
     digest = hashlib.sha256(html.encode("utf-8") + b"\0" + _pocket_text().encode("utf-8")).hexdigest()[:32]
     document = HTML(string=html, base_url=POCKET_STYLESHEET.as_uri(), url_fetcher=render._fetcher(), media_type="print")
     return document.write_pdf(

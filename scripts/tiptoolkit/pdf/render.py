@@ -324,15 +324,20 @@ def _edition_html(dataset: Dataset, iso3: str | None, lang: str, paper: str, sta
     )
 
 
+def install_writer_changes() -> None:
+    """What every layout in this process needs first (idempotent): Devanagari, Bengali... lines carry their text
+    as /ActualText, copyable and searchable (pdf/actualtext.py); pydyf's speed-ups (pdf/speedups.py)."""
+    from . import actualtext, speedups
+
+    actualtext.install()
+    speedups.install()
+
+
 def html_to_pdf(html: str, paper: Paper = "a4") -> bytes:
     """Lay out toolkit HTML with our stylesheets, fetcher and fonts; return the PDF bytes."""
     from weasyprint import HTML
 
-    from . import actualtext, speedups
-
-    actualtext.install()  # Devanagari, Bengali... lines carry their text as /ActualText: copyable, searchable
-    speedups.install()  # pydyf: page references built once, streams compressed at level 6
-
+    install_writer_changes()
     _check("en", paper)
     document = HTML(string=html, base_url=STYLESHEET.as_uri(), url_fetcher=_fetcher(), media_type="print")
     return document.write_pdf(

@@ -413,6 +413,7 @@ class SiteBuilder:
         )
         for country in countries:
             pdf = self.pdfs.get(f"{country.id}-en")
+            pocket_lang = self.pdfs.get(analysis.pocket_stem(country, self.lang)) if self.lang != ENGLISH else None
             self.add(
                 f"countries/{country.id}.md",
                 trs(country, "name"),
@@ -434,9 +435,8 @@ class SiteBuilder:
                 agreements=analysis.agreements(ds, country),
                 neighbours=analysis.neighbour_contacts(ds, country),
                 kits=analysis.accession_kits(ds, country),
-                pocket_pdf=self.pdfs.get(analysis.pocket_stem(country, self.lang))
-                or self.pdfs.get(analysis.pocket_stem(country)),
-                pocket_lang=self.lang != ENGLISH and analysis.pocket_stem(country, self.lang) in self.pdfs,
+                pocket_pdf=pocket_lang or self.pdfs.get(analysis.pocket_stem(country)),
+                pocket_lang=pocket_lang is not None,
                 pocket_editions=self.editions(functools.partial(analysis.pocket_stem, country)),
                 sources=analysis.sources(country),
             )

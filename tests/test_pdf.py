@@ -547,6 +547,59 @@ def test_markdown_to_html_is_sanitised(markdown: str, html: str) -> None:
     assert str(markdown_to_html(markdown)) == html
 
 
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, (list, tuple)):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+TRICKY = [
+    "Plain sentence, with (brackets), 'quotes' and \"double quotes\": fine.",
+    "1. a list",
+    "2024 is a year",
+    "- dash",
+    "+ plus",
+    "> quote",
+    "# heading",
+    "= rule",
+    "a  b",  # two spaces inside
+    "trailing  ",
+    " leading",
+    "tab\there",
+    "non\u00a0breaking",
+    "zero\u200dwidth joiner",
+    "a & b",
+    "a < b > c",
+    "under_score",
+    "back\\slash",
+    "~~strike~~",
+    "x",
+    "नेपाल प्रहरी",
+    "پاکستان",
+    "line\nbreak",
+    "http://example.org/a_b",
+    "e-mail: desk@example.org",
+]
+
+
+def test_plain_text_takes_the_short_path_to_the_same_html(dataset) -> None:
+    """Texts Markdown would not change skip it: the result must be Markdown's, for every text the content holds."""
+    from tiptoolkit.text import _is_plain, _render_markdown
+
+    texts = set(TRICKY)
+    for document in dataset.documents:
+        texts.update(_strings(document.model.model_dump(exclude_none=True)))
+    plain_texts = [t for t in texts if t and _is_plain(t)]
+    assert len(plain_texts) > len(texts) / 4  # the short path is taken, and often
+    for text in texts - {""}:
+        for inline_ in (False, True):
+            assert markdown_to_html(text, inline_) == _render_markdown(text, inline_), text
+
+
 def test_inline_and_plain() -> None:
     assert str(inline("a\n\nb *c*")) == "a<br>b <em>c</em>"
     assert plain("*a* [b](https://x.org) <img>") == "a b <img>"
@@ -681,7 +734,8 @@ def _structure(data: bytes) -> tuple:
 
 def test_speedups_change_nothing_a_reader_sees(tmp_path: Path) -> None:
     """The same document laid out by bare WeasyPrint in a fresh process and with our pydyf changes: same pages,
-    text, structure tree (with each element's page) and form fields; only the compression differs."""
+    text, structure tree (with each element's page) and form fields; only the compression differs. The layout
+    also runs with the garbage collector paused, as ours do."""
     from tiptoolkit.pdf import speedups
     from tiptoolkit.pdf.render import PDF_OPTIONS
 
@@ -699,6 +753,28 @@ def test_speedups_change_nothing_a_reader_sees(tmp_path: Path) -> None:
     import weasyprint
 
     speedups.install()
-    ours = weasyprint.HTML(filename=str(html)).write_pdf(**PDF_OPTIONS)
+    with speedups.gc_paused():
+        ours = weasyprint.HTML(filename=str(html)).write_pdf(**PDF_OPTIONS)
     assert _structure(ours) == _structure(bare)
     assert _structure(ours)[0] > 3 and len(_structure(ours)[2]) > 50
+
+
+def test_layout_pauses_the_garbage_collector_and_restores_it() -> None:
+    import gc
+
+    from tiptoolkit.pdf import speedups
+
+    assert gc.isenabled()
+    with speedups.gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), speedups.gc_paused():
+        raise RuntimeError("a failed layout")
+    assert gc.isenabled()
+    gc.disable()  # a caller that had it off keeps it off
+    try:
+        with speedups.gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -65,6 +65,15 @@ def sanitize_html(html: str) -> Markup:
     return Markup(_CLEANER.clean(html).strip())
 
 
+# A text Markdown would leave as it is: one line, no character any Markdown or HTML syntax starts with, not
+# starting like a block (list, heading, quote, rule...), no non-printing character the sanitiser would rewrite.
+_PLAIN = re.compile(r"[^\\`*_\[\]!<>&#~|{}=+\-\d\s][^\\`*_\[\]!<>&]*(?<=\S)")
+
+
+def _is_plain(text: str) -> bool:
+    return _PLAIN.fullmatch(text) is not None and text.isprintable()
+
+
 @functools.lru_cache(maxsize=8192)
 def markdown_to_html(text: str, inline: bool = False) -> Markup:
     """Render light Markdown (emphasis, lists, links) to sanitised HTML.
@@ -74,6 +83,12 @@ def markdown_to_html(text: str, inline: bool = False) -> Markup:
     """
     if not text:
         return Markup("")
+    if _is_plain(text):  # most content is plain sentences: the same HTML as Markdown's, without running it
+        return Markup(text if inline else f"<p>{text}</p>")
+    return _render_markdown(text, inline)
+
+
+def _render_markdown(text: str, inline: bool) -> Markup:
     converter = _markdown()
     try:
         html = converter.convert(text)

@@ -225,17 +225,8 @@ def _pocket_stylesheets() -> tuple:
 
 def pocket_to_pdf(html: str) -> bytes:
     """Lay out pocket guide HTML: A6, pocket.css, the toolkit's fetcher, fonts and PDF options."""
-    from weasyprint import HTML
-
-    render.install_writer_changes()
     digest = hashlib.sha256(html.encode("utf-8") + b"\0" + _pocket_text().encode("utf-8")).hexdigest()[:32]
-    document = HTML(string=html, base_url=POCKET_STYLESHEET.as_uri(), url_fetcher=render._fetcher(), media_type="print")
-    return document.write_pdf(
-        stylesheets=list(_pocket_stylesheets()),
-        font_config=render._font_config(),
-        pdf_identifier=digest.encode("ascii"),
-        **render.PDF_OPTIONS,
-    )
+    return render.lay_out(html, POCKET_STYLESHEET, _pocket_stylesheets(), digest.encode("ascii"))
 
 
 def layout(html: str, paper: str) -> bytes:

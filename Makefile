@@ -12,6 +12,9 @@ $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# Byte-compile our package as pip does for installed ones (an editable install is not): every command
+	# imports it, and where the environment sets PYTHONDONTWRITEBYTECODE it would be compiled on each run.
+	$(BIN)/python -m compileall -q scripts/tiptoolkit
 	touch $@
 
 system-deps-build:

@@ -35,6 +35,7 @@ and the full build there is an extrapolation, labelled as such in the table and 
 from __future__ import annotations
 
 import argparse
+import compileall
 import copy
 import io
 import json
@@ -431,13 +432,14 @@ def bench_size(size: int, work: Path, args: argparse.Namespace, log) -> dict[str
     out["site_pages"] = export["pages"]
     ours, plain, cold = [], [], []
     env = {"TIPTOOLKIT_DATA_DIR": str(root), "TIPTOOLKIT_OFFLINE": "false"}
-    for i in range(repeats):
-        plain.append(timed_mkdocs(work / "plain" / "mkdocs.yml", work / f"plain-site-{i}"))
+    for _ in range(args.site_repeats):  # each build replaces its site
+        plain.append(timed_mkdocs(work / "plain" / "mkdocs.yml", work / "plain-site"))
         # cold: empty caches (parsed content, compiled templates), as on a fresh clone
-        fresh = dict(env, TIPTOOLKIT_CACHE_DIR=str(work / f"empty-cache-{i}"))
-        cold.append(timed_mkdocs(PROJECT / "mkdocs.yml", work / f"our-cold-site-{i}", fresh))
+        fresh = dict(env, TIPTOOLKIT_CACHE_DIR=str(work / "empty-cache"))
+        cold.append(timed_mkdocs(PROJECT / "mkdocs.yml", work / "our-cold-site", fresh))
+        shutil.rmtree(work / "empty-cache")
         # warm: the caches of the runs before (the content unchanged since), as on a rebuild
-        ours.append(timed_mkdocs(PROJECT / "mkdocs.yml", work / f"our-site-{i}", env))
+        ours.append(timed_mkdocs(PROJECT / "mkdocs.yml", work / "our-site", env))
     out["mkdocs_ours_seconds"] = min(r["wall_seconds"] for r in ours)
     out["mkdocs_plain_seconds"] = min(r["wall_seconds"] for r in plain)
     out["site_vs_plain_wall"] = out["mkdocs_ours_seconds"] / out["mkdocs_plain_seconds"]
@@ -449,7 +451,7 @@ def bench_size(size: int, work: Path, args: argparse.Namespace, log) -> dict[str
     out["site_vs_plain_cold"] = out["mkdocs_cold_cpu"] / out["mkdocs_plain_cpu"]
     out["mkdocs_runs"] = {"ours": ours, "plain": plain, "cold": cold}
     out["mkdocs_max_rss_kb"] = max(r["max_rss_kb"] for r in ours + plain + cold)
-    sizes = html_sizes(work / "our-site-0")
+    sizes = html_sizes(work / "our-site")
     out["html_sizes"] = sizes
     out["country_page_bytes"] = sizes.get(f"countries/{WATCHED}/index.html")
     out["html_total_bytes"] = sum(sizes.values())
@@ -779,7 +781,8 @@ def _format(rows: list[tuple[str, str, str, str]], results: dict[str, Any]) -> s
         "CPU = user + system seconds of the process and every worker it waited for: robust to other load on",
         "the machine, so the single-process ratios are judged on it (wall clock in brackets). Parallel speed-ups",
         f"can only be judged on wall clock. Load average when the run started: {load[0]:.1f} on "
-        f"{results['machine']['cores']} cores.",
+        f"{results['machine']['cores']} cores. Best of {results['repeats']['site']} runs for the site rows, "
+        f"{results['repeats']['pdf']} for ours/bare/reference, {results['repeats']['builds']} for the rebuilds.",
     ]
     return "\n".join(line.rstrip() for line in lines)
 
@@ -806,6 +809,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", type=Path, default=SOURCE, help="content to clone (default toolkit_data)")
     parser.add_argument("--jobs", type=int, default=None, help="PDF workers for the builds (default: cores)")
     parser.add_argument("--repeats", type=int, default=None, help="repeats of the timed comparisons (best kept)")
+    parser.add_argument(
+        "--site-repeats", type=int, default=None, help="repeats of ours against plain mkdocs (default 5)"
+    )
     parser.add_argument(
         "--pdf-repeats", type=int, default=None, help="repeats of ours against bare WeasyPrint (default 3)"
     )
@@ -838,13 +844,17 @@ def main(argv: list[str] | None = None) -> int:
 
     sizes = [int(s) for s in (args.sizes or ("2" if args.quick else "8,50,195")).split(",")]
     args.repeats = args.repeats or (1 if args.quick else 2)
-    args.pdf_repeats = args.pdf_repeats or (1 if args.quick else 3)  # single documents: the noisiest rows
+    # The site and single-document rows are short runs, the noisiest: more repeats, the best kept.
+    args.site_repeats = args.site_repeats or (1 if args.quick else 5)
+    args.pdf_repeats = args.pdf_repeats or (1 if args.quick else 3)
     args.jobs_sample = args.jobs_sample or (2 if args.quick else 4)
     args.source = args.source.resolve()
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
+    # Time the package as installed, byte-compiled (see the Makefile), including anything edited since.
+    compileall.compile_dir(PROJECT / "scripts" / "tiptoolkit", quiet=1)
     started = time.perf_counter()
     results: dict[str, Any] = {
         "command": " ".join(["tiptoolkit bench", *(argv if argv is not None else sys.argv[1:])]),
@@ -856,6 +866,7 @@ def main(argv: list[str] | None = None) -> int:
             "load_average_at_start": os.getloadavg(),
         },
         "libharfbuzz_subset0": harfbuzz_subset(),
+        "repeats": {"builds": args.repeats, "site": args.site_repeats, "pdf": args.pdf_repeats},
         "reference": str(REFERENCE) if REFERENCE.exists() else None,
         "sizes": {},
     }

@@ -230,7 +230,7 @@ class DocumentCache:
     """
 
     def __init__(self, folder: Path, relative: Path, path: Path):
-        digest = hashlib.sha256(_code_fingerprint().encode())
+        digest = hashlib.sha256(code_fingerprint().encode())
         digest.update(str(relative).encode() + b"\0")
         try:
             digest.update(path.read_bytes())
@@ -271,7 +271,8 @@ class DocumentCache:
 
 
 @functools.cache
-def _code_fingerprint() -> str:
+def code_fingerprint() -> str:
+    """A hash of the code that turns content into models: this module, the models and pydantic's version."""
     here = Path(__file__).parent
     parts = [(here / name).read_bytes() for name in ("load.py", "model.py")]
     return hashlib.sha256(b"\0".join(parts) + pydantic.VERSION.encode()).hexdigest()

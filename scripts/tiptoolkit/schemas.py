@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from pathlib import Path
 
+from .dataset import CACHE_ROOT
+from .load import code_fingerprint
 from .model import DOCUMENT_KINDS
 
 
-def schema_texts() -> dict[str, str]:
-    """File name -> JSON text for every document kind."""
+def schema_texts(cached: bool = False) -> dict[str, str]:
+    """File name -> JSON text for every document kind.
+
+    With `cached`, read back from the cache when the models have not changed since (`load.code_fingerprint`):
+    the site publishes them on every build, and generating them is most of the open data's cost."""
+    path = CACHE_ROOT / "schemas" / f"{code_fingerprint()[:40]}.json"
+    if cached:
+        with contextlib.suppress(OSError, ValueError):
+            return json.loads(path.read_text(encoding="utf-8"))
     texts = {}
     for cls in DOCUMENT_KINDS.values():
         schema = cls.model_json_schema()
@@ -18,6 +29,11 @@ def schema_texts() -> dict[str, str]:
         texts[f"{cls.schema_name}.schema.json"] = (
             json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
         )
+    with contextlib.suppress(OSError):  # a read-only checkout still builds, only without the cache
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        temporary.write_text(json.dumps(texts), encoding="utf-8")
+        os.replace(temporary, path)
     return texts
 
 

@@ -14,7 +14,8 @@ from ..schemas import schema_texts
 
 
 def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    """Compact: smaller to download, and json's C encoder writes it (an indented dump is pure Python)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _csv(header: list[str], rows: list[list[object]]) -> str:
@@ -76,7 +77,7 @@ def files(ds: Dataset) -> dict[str, str]:
             for row in analysis.coverage(ds, country)
         ],
     )
-    for name, text in schema_texts().items():
+    for name, text in schema_texts(cached=True).items():
         out[f"schemas/{name}"] = text
     return out
 

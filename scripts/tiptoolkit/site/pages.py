@@ -11,6 +11,7 @@ import functools
 import html as html_lib
 import os
 import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -107,6 +108,14 @@ _INERT_IN_TEXT = str.maketrans(
 )
 
 
+def _any_of(table: dict[int, str]) -> re.Pattern[str]:
+    """A search for the characters `table` rewrites: most values hold none, and searching is faster."""
+    return re.compile("[" + re.escape("".join(map(chr, table))) + "]")
+
+
+_MARKUP_SYNTAX, _TEXT_SYNTAX = _any_of(_INERT_IN_MARKUP), _any_of(_INERT_IN_TEXT)
+
+
 def _escape_braces(value: Any) -> Any:
     """Jinja `finalize`: every value is written so that nothing downstream reads it as markup.
 
@@ -118,9 +127,10 @@ def _escape_braces(value: Any) -> Any:
     """
     if value is None:
         return ""
-    html = value if isinstance(value, Markup) else escape(value)
-    inert = str.translate(html, _INERT_IN_MARKUP if html is value else _INERT_IN_TEXT)
-    return html if len(inert) == len(html) else Markup(inert)  # entities are longer: same length, nothing changed
+    if isinstance(value, Markup):
+        return Markup(str.translate(value, _INERT_IN_MARKUP)) if _MARKUP_SYNTAX.search(value) else value
+    html = escape(value)
+    return Markup(str.translate(html, _INERT_IN_TEXT)) if _TEXT_SYNTAX.search(html) else html
 
 
 @pass_context

@@ -87,6 +87,9 @@ class _Converter:
         self.positions.values[loc] = _mark(node)
         if node.tag not in ALLOWED_TAGS:
             raise LoadError(f"tag {node.tag!r} is not allowed: remove it and write a plain value", *_mark(node))
+        if isinstance(node, yaml.CollectionNode) and len(loc) >= MAX_DEPTH:
+            # libyaml stops at 1000 levels while composing, in C; this keeps the converter's recursion short
+            raise LoadError(f"nested more than {MAX_DEPTH} levels deep", *_mark(node))
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
@@ -123,24 +126,8 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return _RESOLVER.construct_object(node, deep=True)
 
 
-def _check_shape(text: str) -> None:
-    """Bound nesting depth and aliases before composing (PyYAML's composer recurses)."""
-    depth = 0
-    for event in yaml.parse(text, Loader=_FAST_LOADER):
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise LoadError(f"nested more than {MAX_DEPTH} levels deep", *_event_mark(event))
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
-
-
 def _mark_of(mark: yaml.Mark | None) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark else (1, 1)
-
-
-def _event_mark(event: yaml.Event) -> tuple[int, int]:
-    return event.start_mark.line + 1, event.start_mark.column + 1
 
 
 def read_yaml(path: Path) -> tuple[Any, Positions]:
@@ -158,7 +145,6 @@ def read_yaml(path: Path) -> tuple[Any, Positions]:
         raise LoadError("not valid UTF-8: save the file as UTF-8", line, column) from None
     text = text.removeprefix("\ufeff")
     try:
-        _check_shape(text)
         converter = _Converter()
         root = yaml.compose(text, Loader=_FAST_LOADER)
         data = {} if root is None else converter.convert(root)

@@ -79,17 +79,25 @@ def test_synthetic_dataset_is_valid_and_neighbours_stay_within(tmp_path: Path) -
         assert all(code.lower() in dataset.countries for code in clone.neighbours), clone.id
 
 
-def test_cache_no_change_one_country_and_shared_edits(three: Path, tmp_path: Path) -> None:
+def test_cache_no_change_one_country_and_shared_edits(
+    three: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cache = tmp_path / "cache"
     dataset, _ = validate(three)
+    made: list[str] = []  # the jobs whose HTML was written
+    real_job_html = batch.job_html
+    monkeypatch.setattr(batch, "job_html", lambda ds, job: made.append(job.name) or real_job_html(ds, job))
     first: list[batch.Result] = []
     batch.render_all(dataset, None, jobs=1, cache_dir=cache, report=first)
     names = [*sorted(f"{c}-en" for c in dataset.countries), "toolkit-en"]
-    assert sorted(r.job.name for r in first if r.rendered) == names
+    assert sorted(r.job.name for r in first if r.rendered) == names == sorted(made)
 
+    made.clear()
     again: list[batch.Result] = []
     batch.render_all(dataset, None, jobs=1, cache_dir=cache, report=again)
     assert not [r for r in again if r.rendered]
+    assert made == [], "same inputs: the keys come from the plan, no HTML is written"
+    assert [(r.job.name, r.key, r.pages) for r in again] == [(r.job.name, r.key, r.pages) for r in first]
 
     clone = sorted(dataset.countries)[0]
     benchmark._edit_yaml(three / "countries" / f"{clone}.yaml", lambda d: d.update(summary=d["summary"] + " Edited."))
@@ -97,6 +105,14 @@ def test_cache_no_change_one_country_and_shared_edits(three: Path, tmp_path: Pat
     edited: list[batch.Result] = []
     batch.render_all(dataset, None, jobs=1, cache_dir=cache, report=edited)
     assert [r.job.name for r in edited if r.rendered] == [f"{clone}-en"]
+    assert sorted(made) == names, "changed inputs: every job's HTML is written again and its hash decides"
+
+    made.clear()  # a plan whose PDF is gone (pruned): that job's HTML is written and the PDF laid out again
+    gone = next(r for r in edited if r.job.name == "toolkit-en")
+    (cache / f"{gone.key}.pdf").unlink()
+    rebuilt: list[batch.Result] = []
+    batch.render_all(dataset, None, jobs=1, cache_dir=cache, report=rebuilt)
+    assert made == ["toolkit-en"] and [r.job.name for r in rebuilt if r.rendered] == ["toolkit-en"]
 
     vps = three / "victim_protection" / "vps.yaml"
 
@@ -108,6 +124,19 @@ def test_cache_no_change_one_country_and_shared_edits(three: Path, tmp_path: Pat
     shared: list[batch.Result] = []
     batch.render_all(dataset, None, jobs=2, cache_dir=cache, report=shared)
     assert all(r.rendered for r in shared) and len(shared) == 4
+
+
+def test_plan_inputs_cover_the_content_and_the_date(three: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    dataset, _ = validate(three)
+    before = batch.inputs_fingerprint(dataset)
+    assert batch.inputs_fingerprint(dataset) == before
+    monkeypatch.setenv("TIPTOOLKIT_TODAY", "2030-01-01")
+    assert batch.inputs_fingerprint(dataset) != before
+    monkeypatch.setenv("TIPTOOLKIT_TODAY", "2026-11-29")
+    glossary = three / "glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "# a comment changes no HTML, but the inputs\n")
+    dataset, _ = validate(three)
+    assert batch.inputs_fingerprint(dataset) != before
 
 
 def test_prune_keeps_the_last_build_and_drops_least_recently_used(tmp_path: Path) -> None:

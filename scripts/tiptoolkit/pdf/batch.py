@@ -5,6 +5,8 @@ HTML (which holds all the content it includes), the stylesheets and assets, the
 paper size, the WeasyPrint and toolkit versions and the installed fonts. So a
 rebuild with no change renders nothing, editing one country re-renders only that
 country's PDFs, and editing shared content re-renders every PDF that shows it.
+A build from exactly the inputs of the last one takes its keys from `plan.json` and
+writes no HTML at all (`Plan`).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from pathlib import Path
 
 from .. import __version__, analysis
 from ..analysis import countries_in_order
-from ..dataset import CACHE_ROOT, Dataset
+from ..dataset import CACHE_ROOT, Dataset, today
 from . import products
 from .render import ASSETS, render_html, write_pdf_atomic
 
@@ -127,6 +129,48 @@ def environment_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def inputs_fingerprint(dataset: Dataset) -> str:
+    """Everything a job's HTML is made from: the content files, our code, templates and assets, the versions of
+    the libraries that write HTML, and (though no PDF shows it today) the date; and the PDF environment."""
+    digest = hashlib.sha256(environment_fingerprint().encode())
+    digest.update(f"{today().isoformat()}\n".encode())
+    for name in ("jinja2", "markupsafe", "markdown", "nh3", "pydantic"):
+        digest.update(f"{name} {version(name)}\n".encode())
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    for document in sorted(dataset.documents, key=lambda d: d.path):
+        digest.update(str(document.path).encode() + b"\0" + document.text.encode("utf-8"))
+    return digest.hexdigest()
+
+
+class Plan:
+    """The cache key each job had in the last build, and what that build was made from (`inputs_fingerprint`).
+
+    A build from the same inputs makes the same HTML, so it takes the keys from here instead of writing every
+    job's HTML again to hash it: a no-change rebuild renders no HTML and lays out no PDF. Any change to the
+    inputs (one content file, one template) renders every job's HTML again, and the HTML keys decide, exactly
+    as before, which PDFs are laid out."""
+
+    def __init__(self, cache_dir: Path, dataset: Dataset):
+        self.path = cache_dir / "plan.json"
+        self.inputs = inputs_fingerprint(dataset)
+        self.keys: dict[str, str] = {}
+        try:
+            saved = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(saved, dict) and saved.get("inputs") == self.inputs and isinstance(saved.get("keys"), dict):
+            self.keys = saved["keys"]
+
+    def save(self, keys: dict[str, str]) -> None:
+        """Record these keys (merged with the others of the same inputs: shards, other languages)."""
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        temporary.write_text(json.dumps({"inputs": self.inputs, "keys": {**self.keys, **keys}}), encoding="utf-8")
+        os.replace(temporary, self.path)
+
+
 def cache_key(html: str, paper: str) -> str:
     digest = hashlib.sha256(environment_fingerprint().encode())
     digest.update(paper.encode() + b"\0" + html.encode("utf-8"))
@@ -182,11 +226,19 @@ def render_all(
     """
     selected = shard(jobs_for(dataset, langs), shard_spec)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    planned = []
+    plan = Plan(cache_dir, dataset)
+    planned: list[tuple[Job, str | None, str]] = []
     for job in selected:
-        html = job_html(dataset, job)
-        planned.append((job, html, cache_key(html, job.paper)))
-    missing = [(job, html, key) for job, html, key in planned if not (cache_dir / f"{key}.pdf").exists()]
+        key = plan.keys.get(job.name)
+        if key is None or not (cache_dir / f"{key}.pdf").exists():
+            html = job_html(dataset, job)
+            planned.append((job, html, cache_key(html, job.paper)))
+        else:  # same inputs as the build that wrote the plan: same HTML, same key, and its PDF is there
+            planned.append((job, None, key))
+    plan.save({job.name: key for job, _html, key in planned})
+    missing = [
+        (job, html, key) for job, html, key in planned if html is not None and not (cache_dir / f"{key}.pdf").exists()
+    ]
     timings: dict[str, tuple[float, int]] = {}
     if missing:
         timings = _render_missing(missing, cache_dir, jobs)

@@ -132,6 +132,11 @@ def _mark_of(mark: yaml.Mark | None) -> tuple[int, int]:
 
 def read_yaml(path: Path) -> tuple[Any, Positions]:
     """Read one YAML file safely. Raises LoadError with a position on any problem."""
+    return parse_yaml(read_text(path))
+
+
+def read_text(path: Path) -> str:
+    """A data file's text: at most MAX_FILE_BYTES, UTF-8, without a byte order mark. Raises LoadError."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise LoadError(f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}: split it or shorten the text")
@@ -143,7 +148,11 @@ def read_yaml(path: Path) -> tuple[Any, Positions]:
         line = before.count(b"\n") + 1
         column = error.start - (before.rfind(b"\n") + 1) + 1
         raise LoadError("not valid UTF-8: save the file as UTF-8", line, column) from None
-    text = text.removeprefix("\ufeff")
+    return text.removeprefix("\ufeff")
+
+
+def parse_yaml(text: str) -> tuple[Any, Positions]:
+    """Values and their positions from YAML text. Raises LoadError with a position on any problem."""
     try:
         converter = _Converter()
         root = yaml.compose(text, Loader=_FAST_LOADER)
@@ -198,36 +207,33 @@ def load_document(root: Path, relative: Path, cache: Path | None = None) -> tupl
     if cls is None:
         kinds = ", ".join(sorted(DOCUMENT_KINDS))
         return None, [Problem(display, 1, 1, "", f"no content kind lives here: put data files in one of {kinds}")]
-    store = DocumentCache(cache, relative, root / relative) if cache else None
+    try:
+        text = read_text(root / relative)
+    except LoadError as error:
+        return None, [Problem(display, error.line, error.column, "", str(error))]
+    store = DocumentCache(cache, relative, text) if cache else None
     if store and (document := store.get()):
         return document, []
-    document, problems = _load_document(root, relative, cls)
+    document, problems = _load_document(relative, cls, text)
     if store and document:
         store.put(document)
     return document, problems
 
 
 class DocumentCache:
-    """Clean documents kept as pickles, named by a hash of the file's path and bytes and of the code that
+    """Clean documents kept as pickles, named by a hash of the file's path and text and of the code that
     reads them (this module and the models), so an edited file or a changed model is read again.
 
     Parsing YAML with positions is most of the cost of validation; a rebuild after editing one country
     reads one file. The cache is the project's own folder (`.cache/content`), as trusted as its venv.
     """
 
-    def __init__(self, folder: Path, relative: Path, path: Path):
+    def __init__(self, folder: Path, relative: Path, text: str):
         digest = hashlib.sha256(code_fingerprint().encode())
-        digest.update(str(relative).encode() + b"\0")
-        try:
-            digest.update(path.read_bytes())
-        except OSError:
-            self.path = None
-            return
+        digest.update(str(relative).encode() + b"\0" + text.encode("utf-8"))
         self.path = folder / f"{digest.hexdigest()[:40]}.pickle"
 
     def get(self) -> Document | None:
-        if self.path is None:
-            return None
         try:
             document = pickle.loads(self.path.read_bytes())
         except Exception:  # missing, partly written or from another version: read the file instead
@@ -236,8 +242,6 @@ class DocumentCache:
         return document if isinstance(document, Document) else None
 
     def put(self, document: Document) -> None:
-        if self.path is None:
-            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
@@ -264,10 +268,10 @@ def code_fingerprint() -> str:
     return hashlib.sha256(b"\0".join(parts) + pydantic.VERSION.encode()).hexdigest()
 
 
-def _load_document(root: Path, relative: Path, cls: type[Model]) -> tuple[Document | None, list[Problem]]:
+def _load_document(relative: Path, cls: type[Model], text: str) -> tuple[Document | None, list[Problem]]:
     display = str(relative)
     try:
-        data, positions = read_yaml(root / relative)
+        data, positions = parse_yaml(text)
     except LoadError as error:
         return None, [Problem(display, error.line, error.column, "", str(error))]
     if not isinstance(data, dict):
@@ -277,7 +281,6 @@ def _load_document(root: Path, relative: Path, cls: type[Model]) -> tuple[Docume
     except ValidationError as error:
         return None, _problems_from_errors(display, positions, cls, error.errors())
     _attach_positions(model, display, ())
-    text = (root / relative).read_text(encoding="utf-8-sig")
     return Document(relative, model, positions, text), []
 
 

@@ -27,7 +27,9 @@ neighbours stay within the set. Then, in this one run:
 - the peak memory (max RSS) of every process: each phase runs in its own process and reports
   RUSAGE_SELF and RUSAGE_CHILDREN; PDF workers report their own.
 
-Every phase runs in a fresh interpreter so each pays its imports as a real command does. With
+Every phase runs in a fresh interpreter so each pays its imports as a real command does. The short runs
+(site builds, single PDFs) are the noisiest on a shared machine: they are repeated more (`--site-repeats`,
+`--pdf-repeats`) and the best run of each kind is kept. The package is byte-compiled first, as installed. With
 `--pdf-sample K`, sizes above `--full-pdfs-max` render only K country PDFs and the regional edition,
 and the full build there is an extrapolation, labelled as such in the table and the JSON.
 """

@@ -367,6 +367,19 @@ def test_deploy_workflow():
     runs = _runs(flow)
     assert "make build" in runs and "actions/upload-pages-artifact" in runs and "actions/deploy-pages" in runs
     assert flow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    steps = flow["jobs"]["build"]["steps"]
+    uses = [step.get("uses", "").split("@")[0] for step in steps]
+    cache = steps[uses.index("actions/cache")]  # restored before the build, saved after it
+    assert cache["with"]["path"] == ".cache" and uses.index("actions/cache") < [
+        "make build" in step.get("run", "") for step in steps
+    ].index(True)
+
+
+def test_pull_requests_read_the_build_cache_and_never_save_it():
+    steps = _workflow("pr.yml")["jobs"]["check"]["steps"]
+    uses = [step.get("uses", "").split("@")[0] for step in steps]
+    assert "actions/cache" not in uses and "actions/cache/save" not in uses
+    assert steps[uses.index("actions/cache/restore")]["with"]["path"] == ".cache"
 
 
 def test_workflows_use_no_secrets():

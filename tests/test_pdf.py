@@ -25,11 +25,12 @@ import yaml
 
 from tiptoolkit import analysis
 from tiptoolkit.dataset import DEFAULT_ROOT, Dataset
+from tiptoolkit.files import write_atomic
 from tiptoolkit.pdf import render as render_module
 from tiptoolkit.pdf.cli import default_output, render_one
 from tiptoolkit.pdf.context import build_toolkit
 from tiptoolkit.pdf.fetcher import ASSETS, MAX_DATA_URL, AssetFetcher, RefusedURL
-from tiptoolkit.pdf.render import render_country, render_html, write_pdf_atomic
+from tiptoolkit.pdf.render import render_country, render_html
 from tiptoolkit.text import inline, markdown_to_html, plain
 from tiptoolkit.validate import validate
 
@@ -640,10 +641,10 @@ def test_fetcher_serves_assets_only(tmp_path: Path, caplog: pytest.LogCaptureFix
 # ---------------------------------------------------------------- files and CLI
 
 
-def test_write_pdf_atomic(tmp_path: Path) -> None:
+def test_write_atomic(tmp_path: Path) -> None:
     target = tmp_path / "toolkits" / "npl-en.pdf"
-    write_pdf_atomic(b"%PDF-1 first", target)
-    write_pdf_atomic(b"%PDF-1 second", target)
+    write_atomic(target, b"%PDF-1 first", durable=True)
+    write_atomic(target, "%PDF-1 second")
     assert target.read_bytes() == b"%PDF-1 second"
     assert [p.name for p in target.parent.iterdir()] == ["npl-en.pdf"]
 

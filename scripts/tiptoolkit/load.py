@@ -25,6 +25,7 @@ import pydantic
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .files import write_atomic
 from .model import DOCUMENT_KINDS, Model
 from .problems import Problem
 
@@ -242,13 +243,8 @@ class DocumentCache:
         return document if isinstance(document, Document) else None
 
     def put(self, document: Document) -> None:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-            temporary.write_bytes(pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(temporary, self.path)
-        except OSError:  # a read-only checkout still validates, only without the cache
-            pass
+        with contextlib.suppress(OSError):  # a read-only checkout still validates, only without the cache
+            write_atomic(self.path, pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL))
 
     @staticmethod
     def prune(folder: Path, days: float = 30) -> None:

@@ -4,23 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from pathlib import Path
 
 from .dataset import CACHE_ROOT
+from .files import write_atomic
 from .load import code_fingerprint
 from .model import DOCUMENT_KINDS
 
 
-def schema_texts(cached: bool = False) -> dict[str, str]:
-    """File name -> JSON text for every document kind.
-
-    With `cached`, read back from the cache when the models have not changed since (`load.code_fingerprint`):
-    the site publishes them on every build, and generating them is most of the open data's cost."""
-    path = CACHE_ROOT / "schemas" / f"{code_fingerprint()[:40]}.json"
-    if cached:
-        with contextlib.suppress(OSError, ValueError):
-            return json.loads(path.read_text(encoding="utf-8"))
+def schema_texts() -> dict[str, str]:
+    """File name -> JSON text for every document kind."""
     texts = {}
     for cls in DOCUMENT_KINDS.values():
         schema = cls.model_json_schema()
@@ -29,11 +22,19 @@ def schema_texts(cached: bool = False) -> dict[str, str]:
         texts[f"{cls.schema_name}.schema.json"] = (
             json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
         )
+    return texts
+
+
+def cached_schema_texts() -> dict[str, str]:
+    """`schema_texts`, kept in the cache until the models change (`load.code_fingerprint`).
+
+    The site publishes them on every build, and generating them is most of the open data's cost."""
+    path = CACHE_ROOT / "schemas" / f"{code_fingerprint()[:40]}.json"
+    with contextlib.suppress(OSError, ValueError):
+        return json.loads(path.read_text(encoding="utf-8"))
+    texts = schema_texts()
     with contextlib.suppress(OSError):  # a read-only checkout still builds, only without the cache
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}")
-        temporary.write_text(json.dumps(texts), encoding="utf-8")
-        os.replace(temporary, path)
+        write_atomic(path, json.dumps(texts))
     return texts
 
 

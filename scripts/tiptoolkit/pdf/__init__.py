@@ -5,7 +5,7 @@ stylesheets are loaded on the first render and reused by every later render in t
 """
 
 from .context import UnknownCountry
-from .render import UnsupportedLanguage, html_to_pdf, render_country, render_html, toolkit_html, write_pdf_atomic
+from .render import UnsupportedLanguage, html_to_pdf, render_country, render_html, toolkit_html
 
 __all__ = [
     "UnknownCountry",
@@ -14,5 +14,4 @@ __all__ = [
     "render_country",
     "render_html",
     "toolkit_html",
-    "write_pdf_atomic",
 ]

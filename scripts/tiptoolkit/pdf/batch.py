@@ -28,8 +28,9 @@ from pathlib import Path
 from .. import __version__, analysis
 from ..analysis import countries_in_order
 from ..dataset import CACHE_ROOT, Dataset, today
+from ..files import write_atomic
 from . import products
-from .render import ASSETS, render_html, write_pdf_atomic
+from .render import ASSETS, render_html
 
 DEFAULT_CACHE = CACHE_ROOT / "pdf"
 
@@ -166,9 +167,7 @@ class Plan:
 
     def save(self, keys: dict[str, str]) -> None:
         """Record these keys (merged with the others of the same inputs: shards, other languages)."""
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        temporary.write_text(json.dumps({"inputs": self.inputs, "keys": {**self.keys, **keys}}), encoding="utf-8")
-        os.replace(temporary, self.path)
+        write_atomic(self.path, json.dumps({"inputs": self.inputs, "keys": {**self.keys, **keys}}))
 
 
 def cache_key(html: str, paper: str) -> str:
@@ -317,8 +316,8 @@ def _render_missing(
 
 
 def _store(cache_dir: Path, key: str, data: bytes) -> None:
-    write_pdf_atomic(data, cache_dir / f"{key}.pdf")
-    (cache_dir / f"{key}.json").write_text(json.dumps({"pages": count_pages(data)}))
+    write_atomic(cache_dir / f"{key}.pdf", data, durable=True)
+    write_atomic(cache_dir / f"{key}.json", json.dumps({"pages": count_pages(data)}))
 
 
 def cache_max_bytes() -> int:

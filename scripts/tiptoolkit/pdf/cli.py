@@ -60,11 +60,12 @@ def render_one(root: Path, country: str, lang: str = "en", output: Path | None =
         )
         return 2
 
-    from .render import render_country, write_pdf_atomic
+    from ..files import write_atomic
+    from .render import render_country
 
     started = time.perf_counter()
     data = render_country(dataset, iso3, lang=lang, paper=paper)
-    target = write_pdf_atomic(data, output or default_output(iso3, lang))
+    target = write_atomic(output or default_output(iso3, lang), data, durable=True)
     seconds = time.perf_counter() - started
     print(target)
     print(f"{len(data) / 1024:.0f} KB in {seconds:.1f} s", file=sys.stderr)
@@ -94,8 +95,8 @@ def render_product(
         what = "pocket guide" if kind == "pocket" else "accession kit"
         print(f"no {lang!r} edition of the {what}: languages are {offered}", file=sys.stderr)
         return 2
+    from ..files import write_atomic
     from . import products
-    from .render import write_pdf_atomic
 
     started = time.perf_counter()
     if kind == "pocket":
@@ -110,7 +111,7 @@ def render_product(
             return 2
         data = products.render_accession(dataset, found.id, instrument)
         stem = accession_stem(found, dataset.instruments[instrument])
-    target = write_pdf_atomic(data, output or Path("site") / "toolkits" / f"{stem}.pdf")
+    target = write_atomic(output or Path("site") / "toolkits" / f"{stem}.pdf", data, durable=True)
     print(target)
     print(f"{len(data) / 1024:.0f} KB in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return 0

@@ -3,7 +3,6 @@
     render_country(dataset, "NPL") -> bytes          # one country, A4, English
     render_country(dataset, None, paper="letter")    # the regional edition
     toolkit_html(dataset, "NPL")                     # the HTML WeasyPrint lays out
-    write_pdf_atomic(data, path)                     # temp file + os.replace
 
 Cheap to call repeatedly in one process: the Jinja environment, the parsed
 stylesheets and WeasyPrint's font configuration are built once per process and
@@ -16,9 +15,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Literal
@@ -64,7 +61,6 @@ __all__ = [
     "render_country",
     "render_html",
     "toolkit_html",
-    "write_pdf_atomic",
 ]
 
 
@@ -368,21 +364,3 @@ def render_country(dataset: Dataset, iso3: str | None, lang: str = "en", paper: 
     """
     html = render_html(dataset, iso3, lang, paper)
     return html_to_pdf(html, paper)
-
-
-def write_pdf_atomic(data: bytes, path: str | os.PathLike[str]) -> Path:
-    """Write `data` to `path` so readers never see half a file: a temp file in the same folder, then os.replace."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target

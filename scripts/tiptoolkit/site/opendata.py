@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .. import analysis
 from ..dataset import Dataset
-from ..schemas import schema_texts
+from ..schemas import cached_schema_texts
 
 
 def _json(value: object) -> str:
@@ -77,7 +77,7 @@ def files(ds: Dataset) -> dict[str, str]:
             for row in analysis.coverage(ds, country)
         ],
     )
-    for name, text in schema_texts(cached=True).items():
+    for name, text in cached_schema_texts().items():
         out[f"schemas/{name}"] = text
     return out
 

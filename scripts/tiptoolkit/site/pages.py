@@ -162,6 +162,7 @@ class Localizer:
     def __init__(self, translator: Translator):
         self.translator = translator
         self.lang = translator.lang
+        self._constants: dict[str, Markup] = {}
 
     def _mark(self, localized: Localized, html: Markup, block: bool, note: bool) -> Markup:
         if not localized.fallback:
@@ -179,6 +180,13 @@ class Localizer:
 
     def t(self, key: str, **params: Any) -> Markup:
         """An interface string, its `{placeholders}` filled with escaped values (or Markup as it is)."""
+        if params:
+            return self._fill(key, **params)
+        if key not in self._constants:  # labels and headings, written again on every page
+            self._constants[key] = self._fill(key)
+        return self._constants[key]
+
+    def _fill(self, key: str, **params: Any) -> Markup:
         localized = self.translator.string(key)
         html, position = [], 0
         for match in PLACEHOLDER.finditer(localized.text):
@@ -287,6 +295,9 @@ class SiteBuilder:
         self.stale_after_days = stale_after_days  # 0: no "not reviewed since" markers
         self.now = now or today()
         self.pages: list[Page] = []
+        # Pure functions of the dataset (and the page linked from), called for the same ids on page after page.
+        self.ref_url = functools.lru_cache(maxsize=65536)(self.ref_url)
+        self.ref_label = functools.lru_cache(maxsize=None)(self.ref_label)
 
     # -------------------------------------------------------------- helpers
 

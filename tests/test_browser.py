@@ -95,6 +95,16 @@ def test_country_page_renders_at_desktop_and_phone_width(page, base_url, width, 
     page.screenshot(path=str(tmp_path / f"bgd-{width}.png"), full_page=False)
 
 
+def test_heat_map_of_the_region_fits_its_column(page, base_url):
+    """Eight countries fit without scrolling; the whole figure is visible at desktop width."""
+    page.goto(base_url + "compare/coverage/")
+    figure = page.locator("figure.tk-figure").first
+    overflow = figure.evaluate("f => f.scrollWidth - f.clientWidth")
+    assert overflow <= 1, f"the heat map scrolls sideways by {overflow}px"
+    svg, column = figure.locator("svg").bounding_box(), figure.bounding_box()
+    assert svg["x"] + svg["width"] <= column["x"] + column["width"] + 1
+
+
 @pytest.mark.parametrize(("path", "budget_kb"), [("", 400), ("countries/npl/", 450)])
 def test_page_weight_stays_light(page, base_url, path, budget_kb):
     """Everything the page loads, search index included, as a gzip-compressing server would send it."""

@@ -575,7 +575,7 @@ def bench_size(size: int, work: Path, args: argparse.Namespace, log) -> dict[str
 def bench_pdf(work: Path, args: argparse.Namespace, log) -> dict[str, Any]:
     """Size-independent PDF measurements, on the smallest dataset of the run."""
     root = work / "toolkit_data"
-    reference = str(REFERENCE) if REFERENCE.exists() and not args.no_reference else None
+    reference = str(args.reference) if args.reference.exists() and not args.no_reference else None
     out: dict[str, Any] = {}
     from tiptoolkit.pdf.render import PDF_OPTIONS  # passed to the bare process as data: it imports nothing of ours
 
@@ -619,7 +619,7 @@ def bench_pdf(work: Path, args: argparse.Namespace, log) -> dict[str, Any]:
         out["reference_s_per_page_wall"] = compare["reference_seconds"] / compare["reference_pages"]
         out["s_per_page_vs_reference"] = out["ours_s_per_page"] / out["reference_s_per_page"]
     else:
-        out["reference_note"] = f"{REFERENCE} is absent: the reference row is skipped"
+        out["reference_note"] = f"{args.reference} is absent: the reference row is skipped"
     log(f"  PDF: ours {compare['ours_seconds']:.1f} s, bare {compare['bare_seconds']:.1f} s, {compare['pages']} pages")
     countries = sorted(p.stem for p in (root / "countries").glob("*.yaml"))
     names = [f"{c}-en" for c in countries[: args.jobs_sample]]
@@ -825,6 +825,12 @@ def main(argv: list[str] | None = None) -> int:
         help="render every PDF only up to this size; above it, a sample (EXTRAPOLATED)",
     )
     parser.add_argument("--pdf-sample", type=int, default=4, help="country PDFs rendered above --full-pdfs-max")
+    parser.add_argument(
+        "--reference",
+        type=Path,
+        default=REFERENCE,
+        help="the reference document (default ../shared/bench/ beside the project)",
+    )
     parser.add_argument("--no-reference", action="store_true", help="skip the reference document")
     parser.add_argument(
         "--no-pdf-compare",
@@ -869,7 +875,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "libharfbuzz_subset0": harfbuzz_subset(),
         "repeats": {"builds": args.repeats, "site": args.site_repeats, "pdf": args.pdf_repeats},
-        "reference": str(REFERENCE) if REFERENCE.exists() else None,
+        "reference": str(args.reference) if args.reference.exists() else None,
         "sizes": {},
     }
     from importlib.metadata import version

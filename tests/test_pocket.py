@@ -468,6 +468,6 @@ def test_untranslated_text_in_a_national_guide_is_marked_english(dataset: Datase
     for contact in [*guide.contacts, *(c for _, cs in guide.neighbours for c in cs)]:
         role = translator.field(contact, "role")
         if role.fallback:
-            assert '<span lang="en" class="en">' in html
+            assert '<span lang="en" class="tk-en">' in html
         else:
             assert role.text.split()[0] in html

@@ -13,13 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .. import __version__, analysis
 from ..dataset import Dataset
-from ..i18n import ENGLISH, PLACEHOLDER, Translator
+from ..i18n import ENGLISH, Translator
+from ..localizer import Localizer
 from ..model import Country, Coverage
-from ..text import inline, markdown_to_html, plain
 from .context import FieldView, Outline, UnknownCountry
 
 # CSS counter styles for page numbers in the script of each language (Urdu: Extended Arabic-Indic digits).
@@ -53,48 +53,6 @@ def editions(ds: Dataset) -> list[tuple[str, str]]:
     ]
 
 
-class PdfLocalizer:
-    """`t` and `tr` for the PDF templates: HTML-escaped, English fallbacks marked `lang="en"` plus "(English)"."""
-
-    def __init__(self, translator: Translator):
-        self.translator = translator
-        self.rtl = translator.direction == "rtl"
-
-    def _english(self, html: Markup, block: bool, note: bool) -> Markup:
-        direction = Markup(' dir="ltr"') if self.rtl else Markup("")
-        marker = Markup("")
-        if note:
-            marker = Markup(' <span class="fallback">{}</span>').format(self.translator.string("fallback.marker").text)
-        tag = "div" if block else "span"
-        return Markup('<{} lang="en"{} class="en">{}</{}>{}').format(Markup(tag), direction, html, Markup(tag), marker)
-
-    def t(self, key: str, **params: Any) -> Markup:
-        localized = self.translator.string(key)
-        parts, position = [], 0
-        for match in PLACEHOLDER.finditer(localized.text):
-            parts += [escape(localized.text[position : match.start()]), escape(params[match.group(1)])]
-            position = match.end()
-        parts.append(escape(localized.text[position:]))
-        html = Markup("").join(parts)
-        return self._english(html, block=False, note=False) if localized.fallback else html
-
-    def ts(self, key: str, **params: Any) -> str:
-        return self.translator.text(key, **params)
-
-    def tr(self, item: Any, name: str, how: str = "text", note: bool = True) -> Markup:
-        localized = self.translator.field(item, name)
-        if how == "md":
-            html = markdown_to_html(localized.text)
-        elif how == "inline":
-            html = inline(localized.text)
-        else:
-            html = escape(plain(localized.text))
-        return self._english(html, block=how == "md", note=note) if localized.fallback else html
-
-    def trs(self, item: Any, name: str) -> str:
-        return plain(self.translator.field(item, name).text)
-
-
 @dataclass
 class Edition:
     lang: str
@@ -118,12 +76,12 @@ class Edition:
     digits: str
 
 
-def build_edition(ds: Dataset, iso3: str, lang: str) -> tuple[Edition, PdfLocalizer]:
+def build_edition(ds: Dataset, iso3: str, lang: str) -> tuple[Edition, Localizer]:
     country = ds.countries.get(iso3.lower())
     if country is None:
         raise UnknownCountry(iso3)
     translator = Translator(ds, lang)
-    l10n = PdfLocalizer(translator)
+    l10n = Localizer(translator, plain_fields=True)
     ts, trs = l10n.ts, l10n.trs
     name = trs(country, "name")
     outline = Outline()

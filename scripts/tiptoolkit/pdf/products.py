@@ -20,11 +20,12 @@ from typing import Any
 from .. import __version__, analysis
 from ..dataset import Dataset
 from ..i18n import ENGLISH, Translator
+from ..localizer import Localizer
 from ..model import Country, Instrument, JoiningStep
 from ..text import plain
 from . import render
 from .context import AUTHOR, FieldView, Heading, Outline, SourceView, UnknownCountry, merge_sources, ref_label
-from .edition import DIGITS, PdfLocalizer, css_fonts
+from .edition import DIGITS, css_fonts
 from .fetcher import ASSETS
 
 POCKET_STYLESHEET = ASSETS / "pocket.css"
@@ -40,8 +41,8 @@ class UnknownInstrument(LookupError):
 
 def template_functions(ds: Dataset, lang: str = ENGLISH) -> dict[str, Any]:
     """What the kit and pocket templates call besides the shared filters: text in the document's language
-    (`t`, `ts`, `tr`: English marked where not translated, see edition.PdfLocalizer) and reference labels."""
-    l10n = PdfLocalizer(Translator(ds, lang))
+    (`t`, `ts`, `tr`: English marked where not translated, see localizer.Localizer) and reference labels."""
+    l10n = Localizer(Translator(ds, lang), plain_fields=True)
     return {
         "t": l10n.t,
         "ts": l10n.ts,
@@ -119,7 +120,7 @@ def accession_context(ds: Dataset, iso3: str, instrument_id: str, lang: str = EN
     instrument = ds.instruments.get(instrument_id)
     if instrument is None:
         raise UnknownInstrument(instrument_id)
-    l10n = PdfLocalizer(Translator(ds, lang))
+    l10n = Localizer(Translator(ds, lang), plain_fields=True)
     kit = analysis.accession_kit(ds, country, instrument)
     rows = [item.row.assessment for item in kit.prerequisites if item.row.assessment]
     items = [instrument, kit.cell.record, *(p.row.provision for p in kit.prerequisites), *rows]
@@ -156,7 +157,7 @@ def pocket_context(ds: Dataset, iso3: str, lang: str = ENGLISH) -> dict[str, Any
     guide = analysis.pocket_guide(ds, country)
     if guide is None:
         raise LookupError("no frontline guide in the content (toolkit_data/frontline/frontline.yaml)")
-    l10n = PdfLocalizer(Translator(ds, lang))
+    l10n = Localizer(Translator(ds, lang), plain_fields=True)
     name = l10n.trs(country, "name")
     doc = ProductDoc(
         lang=lang,

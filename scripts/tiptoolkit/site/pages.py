@@ -8,7 +8,6 @@ content string can ever be read as a template, here or by mkdocs-macros.
 from __future__ import annotations
 
 import functools
-import html as html_lib
 import os
 import posixpath
 import re
@@ -23,7 +22,8 @@ from markupsafe import Markup, escape
 
 from .. import analysis
 from ..dataset import CACHE_ROOT, Dataset, today
-from ..i18n import ENGLISH, PLACEHOLDER, Localized, Translator
+from ..i18n import ENGLISH, Translator
+from ..localizer import INERT_IN_TEXT, Localizer
 from ..model import Coverage, Obligation, Pillar, TreatyStatus
 from ..text import inline, markdown_to_html, plain
 from . import charts
@@ -91,21 +91,6 @@ class Linker:
 
 # Characters written as entities in every value: braces (templates, attr_list) and brackets (links, images).
 _INERT_IN_MARKUP = str.maketrans({"{": "&#123;", "}": "&#125;", "[": "&#91;", "]": "&#93;"})
-# In plain text also the rest of Markdown's inline syntax and line breaks, so the text shows as typed.
-_INERT_IN_TEXT = str.maketrans(
-    {
-        "{": "&#123;",
-        "}": "&#125;",
-        "[": "&#91;",
-        "]": "&#93;",
-        "*": "&#42;",
-        "_": "&#95;",
-        "`": "&#96;",
-        "\\": "&#92;",
-        "\n": "&#10;",
-        "\r": "&#13;",
-    }
-)
 
 
 def _any_of(table: dict[int, str]) -> re.Pattern[str]:
@@ -113,7 +98,7 @@ def _any_of(table: dict[int, str]) -> re.Pattern[str]:
     return re.compile("[" + re.escape("".join(map(chr, table))) + "]")
 
 
-_MARKUP_SYNTAX, _TEXT_SYNTAX = _any_of(_INERT_IN_MARKUP), _any_of(_INERT_IN_TEXT)
+_MARKUP_SYNTAX, _TEXT_SYNTAX = _any_of(_INERT_IN_MARKUP), _any_of(INERT_IN_TEXT)
 
 
 def _escape_braces(value: Any) -> Any:
@@ -130,7 +115,7 @@ def _escape_braces(value: Any) -> Any:
     if isinstance(value, Markup):
         return Markup(str.translate(value, _INERT_IN_MARKUP)) if _MARKUP_SYNTAX.search(value) else value
     html = escape(value)
-    return Markup(str.translate(html, _INERT_IN_TEXT)) if _TEXT_SYNTAX.search(html) else html
+    return Markup(str.translate(html, INERT_IN_TEXT)) if _TEXT_SYNTAX.search(html) else html
 
 
 @pass_context
@@ -142,100 +127,6 @@ def _date(context: Any, value: Any) -> str:
         english = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         text = " ".join(months[english.index(word)] if word in english else word for word in text.split(" "))
     return text
-
-
-def _inert(value: Any) -> Markup:
-    """Text written exactly as it is, as `_escape_braces` writes a plain value."""
-    return Markup(str(escape(value)).translate(_INERT_IN_TEXT))
-
-
-def _literal(text: str) -> Markup:
-    """Interface text, written as a template's own text is: `<`, `>` and `&` escaped, quotes left as they are."""
-    return Markup(html_lib.escape(text, quote=False).translate(_INERT_IN_TEXT))
-
-
-class Localizer:
-    """What templates use to write text in the edition's language: `t(key, **params)` for interface strings,
-    `tr(item, field, how)` for content fields. English stands in where a translation is missing, marked with
-    `lang="en"` and, for content, a small "(English)" note; in the English edition the text is written as is."""
-
-    def __init__(self, translator: Translator):
-        self.translator = translator
-        self.lang = translator.lang
-        self._constants: dict[str, Markup] = {}
-
-    def _mark(self, localized: Localized, html: Markup, block: bool, note: bool) -> Markup:
-        if not localized.fallback:
-            return html
-        marker = Markup("")
-        if note:
-            title = self.translator.string("fallback.title").text
-            text = self.translator.string("fallback.marker").text
-            marker = Markup(' <small class="tk-fallback" title="{}">{}</small>').format(title, text)
-        # In a right-to-left edition the English runs left to right, isolated from the text around it.
-        direction = Markup(' dir="ltr"') if self.translator.direction == "rtl" else Markup("")
-        if block:
-            return Markup('<div lang="en"{} class="tk-en">{}</div>{}').format(direction, html, marker)
-        return Markup('<span lang="en"{} class="tk-en">{}</span>{}').format(direction, html, marker)
-
-    def t(self, key: str, **params: Any) -> Markup:
-        """An interface string, its `{placeholders}` filled with escaped values (or Markup as it is)."""
-        if params:
-            return self._fill(key, **params)
-        if key not in self._constants:  # labels and headings, written again on every page
-            self._constants[key] = self._fill(key)
-        return self._constants[key]
-
-    def _fill(self, key: str, **params: Any) -> Markup:
-        localized = self.translator.string(key)
-        html, position = [], 0
-        for match in PLACEHOLDER.finditer(localized.text):
-            value = params[match.group(1)]
-            html += [
-                _literal(localized.text[position : match.start()]),
-                value if isinstance(value, Markup) else _inert(value),
-            ]
-            position = match.end()
-        html.append(_literal(localized.text[position:]))
-        return self._mark(localized, Markup("".join(html)), block=False, note=False)
-
-    def ts(self, key: str, **params: Any) -> str:
-        return self.translator.text(key, **params)
-
-    def tr(self, item: Any, name: str, how: str = "text", note: bool = True) -> Markup:
-        """A content field: `how` is `text` (escaped as is), `inline`, `md` or `plain`."""
-        localized = self.translator.field(item, name)
-        if how == "md":
-            return self._mark(localized, markdown_to_html(localized.text), block=True, note=note)
-        if how == "inline":
-            html = inline(localized.text)
-        elif how == "plain":
-            html = _inert(plain(localized.text))
-        else:
-            html = _inert(localized.text)
-        return self._mark(localized, html, block=False, note=note)
-
-    def trs(self, item: Any, name: str) -> str:
-        """A content field as plain text, English when not translated (for page titles and descriptions)."""
-        return self.translator.field(item, name).text
-
-    def context(self) -> dict[str, Any]:
-        months = None if self.lang == ENGLISH else self.translator.string("date.months").text.split()
-        # attributes for an element holding English data in a translated edition (names, indicators...)
-        en_attr = Markup("") if self.lang == ENGLISH else Markup(' lang="en"')
-        if self.translator.direction == "rtl":
-            en_attr += Markup(' dir="ltr"')
-        return {
-            "t": self.t,
-            "ts": self.ts,
-            "tr": self.tr,
-            "trs": self.trs,
-            "has": self.translator.has,
-            "lang": self.lang,
-            "months": months,
-            "english": self.lang == ENGLISH,
-            "en_attr": en_attr,
-        }
 
 
 def _bytecode_cache() -> FileSystemBytecodeCache | None:

@@ -815,7 +815,7 @@ def main(argv: list[str] | None = None) -> int:
         "--site-repeats", type=int, default=None, help="repeats of ours against plain mkdocs (default 5)"
     )
     parser.add_argument(
-        "--pdf-repeats", type=int, default=None, help="repeats of ours against bare WeasyPrint (default 3)"
+        "--pdf-repeats", type=int, default=None, help="repeats of ours against bare WeasyPrint (default 5)"
     )
     parser.add_argument("--jobs-sample", type=int, default=None, help="country PDFs in the 1-vs-2-jobs comparison")
     parser.add_argument(
@@ -854,7 +854,7 @@ def main(argv: list[str] | None = None) -> int:
     args.repeats = args.repeats or (1 if args.quick else 2)
     # The site and single-document rows are short runs, the noisiest: more repeats, the best kept.
     args.site_repeats = args.site_repeats or (1 if args.quick else 5)
-    args.pdf_repeats = args.pdf_repeats or (1 if args.quick else 3)
+    args.pdf_repeats = args.pdf_repeats or (1 if args.quick else 5)
     args.jobs_sample = args.jobs_sample or (2 if args.quick else 4)
     args.source = args.source.resolve()
 

@@ -9,6 +9,7 @@ so the signal lands where the test means it to; everything else is the real `tip
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 import shutil
 import signal
@@ -83,7 +84,13 @@ class Run:
         args = ["--root", str(root), "build", "--site-dir", str(site), "--jobs", "2"] + ([] if pdf else ["--no-pdf"])
         env = {**os.environ, "TIPTOOLKIT_TODAY": TODAY, "HX_CACHE": str(cache), "HX_HOLD": hold}
         self.process = subprocess.Popen(
-            [sys.executable, "-c", DRIVER, *args], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env
+            [sys.executable, "-c", DRIVER, *args],
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+            env=env,
+            # as a command typed at a terminal: a suite run in the background inherits SIGINT ignored
+            preexec_fn=functools.partial(signal.signal, signal.SIGINT, signal.SIG_DFL),
         )
         self.stderr: list[str] = []
 

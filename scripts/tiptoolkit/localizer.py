@@ -12,6 +12,7 @@ same in any HTML, so the PDFs' templates write text the same way.
 from __future__ import annotations
 
 import html as html_lib
+import re
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -37,9 +38,18 @@ INERT_IN_TEXT = str.maketrans(
 )
 
 
+def any_of(table: dict[int, str]) -> re.Pattern[str]:
+    """A search for the characters `table` rewrites: most values hold none, and searching is faster."""
+    return re.compile("[" + re.escape("".join(map(chr, table))) + "]")
+
+
+_TEXT_SYNTAX = any_of(INERT_IN_TEXT)
+
+
 def inert(value: Any) -> Markup:
     """A value written exactly as it is."""
-    return Markup(str(escape(value)).translate(INERT_IN_TEXT))
+    html = escape(value)
+    return Markup(str.translate(html, INERT_IN_TEXT)) if _TEXT_SYNTAX.search(html) else html
 
 
 def literal(text: str) -> Markup:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import os
 import posixpath
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -23,7 +22,7 @@ from markupsafe import Markup, escape
 from .. import analysis
 from ..dataset import CACHE_ROOT, Dataset, today
 from ..i18n import ENGLISH, Translator
-from ..localizer import INERT_IN_TEXT, Localizer
+from ..localizer import Localizer, any_of, inert
 from ..model import Coverage, Obligation, Pillar, TreatyStatus
 from ..text import inline, markdown_to_html, plain
 from . import charts
@@ -91,14 +90,7 @@ class Linker:
 
 # Characters written as entities in every value: braces (templates, attr_list) and brackets (links, images).
 _INERT_IN_MARKUP = str.maketrans({"{": "&#123;", "}": "&#125;", "[": "&#91;", "]": "&#93;"})
-
-
-def _any_of(table: dict[int, str]) -> re.Pattern[str]:
-    """A search for the characters `table` rewrites: most values hold none, and searching is faster."""
-    return re.compile("[" + re.escape("".join(map(chr, table))) + "]")
-
-
-_MARKUP_SYNTAX, _TEXT_SYNTAX = _any_of(_INERT_IN_MARKUP), _any_of(INERT_IN_TEXT)
+_MARKUP_SYNTAX = any_of(_INERT_IN_MARKUP)
 
 
 def _escape_braces(value: Any) -> Any:
@@ -114,8 +106,7 @@ def _escape_braces(value: Any) -> Any:
         return ""
     if isinstance(value, Markup):
         return Markup(str.translate(value, _INERT_IN_MARKUP)) if _MARKUP_SYNTAX.search(value) else value
-    html = escape(value)
-    return Markup(str.translate(html, INERT_IN_TEXT)) if _TEXT_SYNTAX.search(html) else html
+    return inert(value)
 
 
 @pass_context

@@ -95,8 +95,14 @@ class Obligation(StrEnum):
 
 
 class Confidence(StrEnum):
-    HIGH = "high"  # checked against a primary source
+    HIGH = "high"  # checked against a primary source (for a law: its official text, in the language of the law)
+    MEDIUM = "medium"  # for a law: read in an official or unofficial English translation of the statute
     LOW = "low"  # from a secondary source, or not re-checked
+
+
+class SourceKind(StrEnum):
+    STATUTE = "statute"  # the text of a law itself, in its language or in translation
+    SECONDARY = "secondary"  # a report, study, review or news article about the law
 
 
 class Pillar(StrEnum):
@@ -150,6 +156,11 @@ class Source(Model):
     year: int | None = Field(default=None, ge=1900, le=2100)
     url: Url | None = None
     locator: str | None = Field(default=None, description="Pinpoint inside the source: `art. 6`, `s.154`, `p. 12`.")
+    kind: SourceKind | None = Field(
+        default=None,
+        description="`statute` for the text of a law (official publication, translation or legal information "
+        "institute copy); `secondary` for reports, studies and news about it.",
+    )
 
 
 class Sourced(Model):

@@ -118,6 +118,7 @@ class Coverage(StrEnum):
     FULL = "full"
     PARTIAL = "partial"
     NONE = "none"
+    NOT_APPLICABLE = "not-applicable"  # e.g. measures at sea, for a landlocked State
     UNKNOWN = "unknown"
 
 

@@ -27,6 +27,8 @@ from .model import (
     Model,
     ModelLaw,
     Objective,
+    Obligation,
+    Paragraph,
     Provision,
     Standard,
     StandardSet,
@@ -58,6 +60,7 @@ class Dataset:
 
     # indices by full id, filled by `index()`
     articles: dict[str, Article] = field(default_factory=dict)
+    paragraphs: dict[str, Paragraph] = field(default_factory=dict)  # `tip-protocol/art-6(2)`, `untoc/art-6(1)(a)`
     article_instrument: dict[str, Instrument] = field(default_factory=dict)
     provisions: dict[str, Provision] = field(default_factory=dict)
     provision_law: dict[str, ModelLaw] = field(default_factory=dict)
@@ -98,6 +101,8 @@ class Dataset:
                 key = f"{instrument.id}/{article.id}"
                 self.articles.setdefault(key, article)
                 self.article_instrument.setdefault(key, instrument)
+                for paragraph in article.paragraphs:
+                    self.paragraphs.setdefault(f"{key}({paragraph.number.replace('(', ')(')})", paragraph)
         for law in self.model_laws.values():
             for provision in law.provisions:
                 key = f"{law.id}/{provision.id}"
@@ -114,6 +119,30 @@ class Dataset:
                     for activity in objective.activities:
                         self.activities.setdefault(f"{key}/{activity.id}", activity)
 
+    def binds(self, ref: str) -> bool:
+        """Whether an article or paragraph reference carries a mandatory obligation ("shall").
+
+        A paragraph binds when its level is mandatory; an article as a whole only when it is mandatory and none of
+        its paragraphs is qualified or optional (TIP art. 6 mixes levels, so only `tip-protocol/art-6(2)` binds).
+        Only instruments open to every State count: a regional convention binds its own parties, and the model
+        provisions are written for any State.
+        """
+        instrument = self.article_instrument.get(article_key(ref))
+        if instrument is None or instrument.kind == "regional-convention":
+            return False
+        if ref in self.paragraphs:
+            return self.paragraphs[ref].obligation is Obligation.MANDATORY
+        article = self.articles.get(ref)
+        return (
+            article is not None
+            and article.obligation is Obligation.MANDATORY
+            and all(p.obligation in (Obligation.MANDATORY, Obligation.GENERAL) for p in article.paragraphs)
+        )
+
+    def requires(self, provision: Provision) -> bool:
+        """Whether a model provision is mandatory by the UN instruments: it implements a binding article or paragraph."""
+        return any(self.binds(ref) for ref in provision.implements)
+
     def exists(self, ref: str) -> bool:
         """Whether a full id names something in the content (or may, when its file failed to load)."""
         if ref.partition("/")[0] in self.failed:
@@ -121,7 +150,7 @@ class Dataset:
         return (
             any(
                 ref in index
-                for index in (self.articles, self.provisions, self.standards, self.objectives, self.activities)
+                for index in (self.articles, self.paragraphs, self.provisions, self.standards, self.objectives, self.activities)
             )
             or ref in self.instruments
             or ref in self.model_laws
@@ -162,6 +191,11 @@ def load_dataset(root: Path = DEFAULT_ROOT) -> tuple[Dataset, list[Problem]]:
     dataset.index()
     DocumentCache.prune(CACHE)
     return dataset, problems
+
+
+def article_key(ref: str) -> str:
+    """The article an article or paragraph reference names: `tip-protocol/art-6(2)` -> `tip-protocol/art-6`."""
+    return ref.partition("(")[0]
 
 
 def walk(item: BaseModel) -> Iterator[BaseModel]:

@@ -32,6 +32,13 @@ Ref = Annotated[
         description="Full id of another item, e.g. `tip-protocol/art-6` or `vps/shelter`.",
     ),
 ]
+ArticleRef = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9-]+/art-\d+(\(\d+\)(\([a-z]+\))?)?$",
+        description="An article, `tip-protocol/art-6`, or one paragraph of it, `tip-protocol/art-6(2)`, `untoc/art-6(1)(a)`.",
+    ),
+]
 Text = Annotated[str, Field(min_length=1, description="Plain text or light Markdown. Never a template.")]
 Url = Annotated[str, Field(pattern=r"^https?://[^\s<>\"']+$", description="A public http(s) address.")]
 Iso3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code in capitals, e.g. `NPL`.")]
@@ -352,8 +359,14 @@ class Provision(Sourced):
     text: Text = Field(description="Model text: numbered subsections, [placeholders] in square brackets.")
     option_groups: list[OptionGroup] = Field(default_factory=list)
     commentary: Text
-    implements: list[Ref] = Field(default_factory=list, description="Article ids this provision implements.")
-    mandatory: bool = Field(description="True when it implements a mandatory obligation.")
+    implements: list[ArticleRef] = Field(
+        default_factory=list,
+        description="Articles this provision implements; name the paragraph where the article mixes levels.",
+    )
+    mandatory: bool = Field(
+        description="True exactly when it implements a mandatory article or paragraph (the validator checks it); "
+        "a provision that goes beyond the treaties is recommended, `false`."
+    )
     pillar: Pillar
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pycountry
 
 from .analysis import frontline_sections, stale_since
-from .dataset import DEFAULT_ROOT, Dataset, load_dataset, today, walk
+from .dataset import DEFAULT_ROOT, Dataset, article_key, load_dataset, today, walk
 from .model import Coverage, Model, Obligation, TreatyStatus, date_range
 from .problems import Problem
 
@@ -170,7 +170,9 @@ def references_resolve(ds: Dataset) -> Iterator[Problem]:
                 yield ds.problem(reservation, "article", f"{reservation.article!r} does not name an article")
     for law in ds.model_laws.values():
         for provision in law.provisions:
-            yield from _refs(ds, provision, "implements", is_article, "an article")
+            yield from _refs(
+                ds, provision, "implements", lambda ref: is_article(ref) or ref in ds.paragraphs, "an article or paragraph"
+            )
     for standard in ds.standards.values():
         yield from _refs(ds, standard, "related", ds.exists, "an article, provision or standard")
     for activity in ds.activities.values():
@@ -317,7 +319,9 @@ def mandatory_provisions_assessed(ds: Dataset) -> Iterator[Problem]:
 def mandatory_articles_implemented(ds: Dataset) -> Iterator[Problem]:
     if ds.failed & set(ds.model_laws) or any(stem.endswith("model-law") for stem in ds.failed):
         return
-    implemented = {ref for provision in ds.provisions.values() if provision.mandatory for ref in provision.implements}
+    implemented = {
+        article_key(ref) for provision in ds.provisions.values() if provision.mandatory for ref in provision.implements
+    }
     for instrument in ds.instruments.values():
         if instrument.kind != "protocol":
             continue
@@ -330,6 +334,29 @@ def mandatory_articles_implemented(ds: Dataset) -> Iterator[Problem]:
                     article,
                     "obligation",
                     f"mandatory article {instrument.id}/{article.id} is implemented by no mandatory model provision: add one or list it in `implements`",
+                )
+
+
+@rule
+def mandatory_label_follows_treaties(ds: Dataset) -> Iterator[Problem]:
+    """`mandatory` is true exactly when the provision implements a mandatory article or paragraph."""
+    if ds.failed & set(ds.instruments) or any(stem in ds.failed for stem in ("untoc", "tip-protocol", "som-protocol")):
+        return
+    for law in ds.model_laws.values():
+        for provision in law.provisions:
+            required = ds.requires(provision)
+            if provision.mandatory and not required:
+                yield ds.problem(
+                    provision,
+                    "mandatory",
+                    "marked mandatory, but nothing it implements binds a State (only qualified, optional or general "
+                    "articles or paragraphs): set `mandatory: false`, or name in `implements` the mandatory "
+                    "paragraph it carries out, e.g. `tip-protocol/art-6(2)`",
+                )
+            elif required and not provision.mandatory:
+                binding = ", ".join(ref for ref in provision.implements if ds.binds(ref))
+                yield ds.problem(
+                    provision, "mandatory", f"implements {binding}, which States must carry out: set `mandatory: true`"
                 )
 
 

@@ -91,6 +91,20 @@ def test_minimal_fixture_is_clean(minimal):
         # coverage_justified
         (COUNTRY, "    citation: Act 2007, s.3\n", "", "coverage 'partial' needs the national provision"),
         (COUNTRY, "    note: Covers only some forms of exploitation.\n", "", "needs a `note`"),
+        (COUNTRY, "        kind: statute\n", "", "must rest on the text of the law"),
+        (COUNTRY, "        kind: statute\n", "        kind: secondary\n", "add the statute you read to `sources`"),
+        (
+            COUNTRY,
+            "    coverage: partial\n    citation: Act 2007, s.3\n    note: Covers only some forms of exploitation.\n",
+            "    coverage: unknown\n",
+            "coverage 'unknown' needs a `note` saying what was searched for, and where",
+        ),
+        (
+            COUNTRY,
+            "    coverage: partial\n    citation: Act 2007, s.3\n    note: Covers only some forms of exploitation.\n",
+            "    coverage: none\n    note: Nothing found.\n",
+            "coverage 'none' needs the national provision in `citation`",
+        ),
         # mandatory_provisions_assessed
         (
             COUNTRY,
@@ -116,8 +130,8 @@ def test_minimal_fixture_is_clean(minimal):
         (
             "instruments/test-protocol.yaml",
             "last_reviewed: 2026-11-01",
-            "last_reviewed: 2026-12-01",
-            "2026-12-01 is in the future",
+            "last_reviewed: 2026-12-31",
+            "2026-12-31 is in the future",
         ),
     ],
 )
@@ -152,6 +166,47 @@ def test_missing_assessment_is_reported(minimal):
     assert any("mandatory provisions not assessed: test-model-law/art-1" in m for m in messages(minimal))
 
 
+PARAGRAPHS = """    obligation: mandatory
+    paragraphs:
+      - number: "1"
+        obligation: mandatory
+        summary: States must make the conduct an offence.
+      - number: "2"
+        obligation: optional
+        summary: States may also punish preparation.
+    related:"""
+
+
+@pytest.mark.parametrize(
+    ("implements", "mandatory", "expected"),
+    [
+        ("test-protocol/art-2(1)", "true", None),
+        ("test-protocol/art-2(2)", "false", None),
+        ("test-protocol/art-2(2)", "true", "marked mandatory, but nothing it implements binds a State"),
+        ("test-protocol/art-2", "true", "marked mandatory, but nothing it implements binds a State"),
+        ("test-protocol/art-2(1)", "false", "implements test-protocol/art-2(1), which States must carry out"),
+        ("test-protocol/art-2(3)", "true", "'test-protocol/art-2(3)' does not name an article or paragraph"),
+    ],
+)
+def test_mandatory_label_follows_the_paragraphs(minimal, implements, mandatory, expected):
+    """A provision is mandatory exactly when it implements a mandatory paragraph, or an article all of whose
+    paragraphs are; an article that mixes levels counts only through the paragraph named."""
+    # mandatory_label_follows_treaties
+    edit(minimal / "instruments/test-protocol.yaml", "    obligation: mandatory\n    related:", PARAGRAPHS)
+    edit(minimal / LAW, "      - test-protocol/art-2\n", f'      - "{implements}"\n')
+    edit(minimal / LAW, "    mandatory: true", f"    mandatory: {mandatory}")
+    found = [m for m in messages(minimal) if m.startswith(LAW)]
+    assert (found == []) if expected is None else any(expected in m for m in found), found
+
+
+def test_regional_conventions_do_not_make_a_provision_mandatory(minimal):
+    """Model provisions are written for any State: a regional convention's duty binds its own parties only."""
+    # mandatory_label_follows_treaties
+    edit(minimal / "instruments/test-protocol.yaml", "kind: protocol", "kind: regional-convention")
+    found = messages(minimal)
+    assert any(m.startswith(LAW) and "marked mandatory, but nothing it implements binds" in m for m in found), found
+
+
 def test_every_rule_is_exercised():
     """Every rule has a test that names it in a `# rule_name` comment (keeps the suite honest as rules are added)."""
     source = "\n".join(path.read_text() for path in Path(__file__).parent.glob("test_*.py"))
@@ -170,7 +225,7 @@ def test_stale_lists_old_reviews(minimal):
     assert not problems
     assert stale(dataset, 60) == []
     old = stale(dataset, 10)
-    assert old and all("last reviewed 2026-11-01, 28 days ago" in p.message for p in old)
+    assert old and all("last reviewed 2026-11-01, 35 days ago" in p.message for p in old)
 
 
 def test_golden_broken_fixture():

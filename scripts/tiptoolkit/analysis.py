@@ -9,7 +9,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from .dataset import Dataset, walk
+from .dataset import Dataset, article_key, walk
 from .model import (
     ActionPlan,
     Agreement,
@@ -34,6 +34,7 @@ from .model import (
     Reservation,
     SopStep,
     Source,
+    SourceKind,
     TreatyAction,
     TreatyStatus,
 )
@@ -49,6 +50,15 @@ def article_label(instrument: Instrument, article: Article) -> str:
         else article.number
     )
     return f"Article {number}"
+
+
+def article_ref_label(ds: Dataset, ref: str) -> str | None:
+    """`tip-protocol/art-6` -> `TIP Protocol, Article 6`; `tip-protocol/art-6(2)` -> `TIP Protocol, Article 6(2)`."""
+    key = article_key(ref)
+    if key not in ds.articles or (ref != key and ref not in ds.paragraphs):
+        return None
+    instrument = ds.article_instrument[key]
+    return f"{instrument.abbreviation}, {article_label(instrument, ds.articles[key])}{ref[len(key) :]}"
 
 
 def format_date(value: str | date | None) -> str:
@@ -183,6 +193,15 @@ class CoverageRow:
     def needs_assessment(self) -> bool:
         return self.coverage is Coverage.UNKNOWN
 
+    @property
+    def from_statute(self) -> bool:
+        """Assessed (not `unknown`) against the text of the law itself, not only reports about it."""
+        return (
+            self.assessment is not None
+            and not self.needs_assessment
+            and any(source.kind is SourceKind.STATUTE for source in self.assessment.sources)
+        )
+
 
 def all_provisions(ds: Dataset) -> list[tuple[str, ModelLaw, Provision]]:
     return [
@@ -200,6 +219,25 @@ def coverage(ds: Dataset, country: Country) -> list[CoverageRow]:
 
 def coverage_counts(rows: Iterable[CoverageRow], mandatory_only: bool = True) -> Counter[Coverage]:
     return Counter(row.coverage for row in rows if row.provision.mandatory or not mandatory_only)
+
+
+@dataclass(frozen=True)
+class Assessed:
+    """How much of a country's law has been read against the mandatory provisions: `n` of `m`."""
+
+    from_statute: int
+    mandatory: int
+
+    @property
+    def complete(self) -> bool:
+        return self.from_statute == self.mandatory
+
+
+def assessed(ds: Dataset, country: Country) -> Assessed:
+    mandatory = [
+        row for row in coverage(ds, country) if row.provision.mandatory and row.coverage is not Coverage.NOT_APPLICABLE
+    ]
+    return Assessed(sum(1 for row in mandatory if row.from_statute), len(mandatory))
 
 
 def gaps(ds: Dataset, country: Country) -> list[CoverageRow]:
@@ -236,9 +274,16 @@ def heatmap(ds: Dataset) -> list[tuple[str, Provision, list[CoverageRow]]]:
     ]
 
 
-def implementing(ds: Dataset, article_key: str) -> list[tuple[str, Provision]]:
+def articles_implemented(provision: Provision) -> set[str]:
+    """The articles a provision implements, whole or in one of their paragraphs."""
+    return {article_key(ref) for ref in provision.implements}
+
+
+def implementing(ds: Dataset, article_id: str) -> list[tuple[str, Provision]]:
     """Model provisions that implement an article."""
-    return [(key, provision) for key, _law, provision in all_provisions(ds) if article_key in provision.implements]
+    return [
+        (key, provision) for key, _law, provision in all_provisions(ds) if article_id in articles_implemented(provision)
+    ]
 
 
 # ---------------------------------------------------------------- plans, agreements, contacts
@@ -350,8 +395,9 @@ def accession_kit(ds: Dataset, country: Country, instrument: Instrument) -> Acce
     rows = {row.key: row for row in coverage(ds, country)}
     prerequisites = []
     for key, _law, provision in all_provisions(ds):
-        articles = tuple(ref for ref in binding if ref in provision.implements)
-        if provision.mandatory and articles:
+        implemented = articles_implemented(provision)
+        articles = tuple(ref for ref in binding if ref in implemented)
+        if provision.mandatory and articles and rows[key].coverage is not Coverage.NOT_APPLICABLE:
             prerequisites.append(Prerequisite(rows[key], articles))
     implemented = {ref for item in prerequisites for ref in item.articles}
     parent = ds.instruments.get(instrument.parent) if instrument.parent else None

@@ -150,7 +150,14 @@ class Dataset:
         return (
             any(
                 ref in index
-                for index in (self.articles, self.paragraphs, self.provisions, self.standards, self.objectives, self.activities)
+                for index in (
+                    self.articles,
+                    self.paragraphs,
+                    self.provisions,
+                    self.standards,
+                    self.objectives,
+                    self.activities,
+                )
             )
             or ref in self.instruments
             or ref in self.model_laws

@@ -91,6 +91,7 @@ def country_yaml(ds: Dataset, iso3: str, region: str | None = None) -> str:
         lines += [
             f"  - provision: {key}",
             "    coverage: unknown",
+            "    note: Not yet searched.",
             f"    last_reviewed: {reviewed}",
             "    confidence: low",
         ]

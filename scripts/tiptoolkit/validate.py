@@ -11,7 +11,7 @@ import pycountry
 
 from .analysis import frontline_sections, stale_since
 from .dataset import DEFAULT_ROOT, Dataset, article_key, load_dataset, today, walk
-from .model import Coverage, Model, Obligation, TreatyStatus, date_range
+from .model import Coverage, Model, Obligation, SourceKind, TreatyStatus, date_range
 from .problems import Problem
 
 Rule = Callable[[Dataset], Iterable[Problem]]
@@ -171,7 +171,11 @@ def references_resolve(ds: Dataset) -> Iterator[Problem]:
     for law in ds.model_laws.values():
         for provision in law.provisions:
             yield from _refs(
-                ds, provision, "implements", lambda ref: is_article(ref) or ref in ds.paragraphs, "an article or paragraph"
+                ds,
+                provision,
+                "implements",
+                lambda ref: is_article(ref) or ref in ds.paragraphs,
+                "an article or paragraph",
             )
     for standard in ds.standards.values():
         yield from _refs(ds, standard, "related", ds.exists, "an article, provision or standard")
@@ -277,22 +281,35 @@ def ratification_consistent(ds: Dataset) -> Iterator[Problem]:
                 )
 
 
+ASSESSED = (Coverage.FULL, Coverage.PARTIAL, Coverage.NONE)
+
+
 @rule
 def coverage_justified(ds: Dataset) -> Iterator[Problem]:
+    """An assessment rests on the statute's text; `unknown` and `not-applicable` say why."""
     for country in ds.countries.values():
         for assessment in country.coverage:
-            if assessment.coverage in (Coverage.FULL, Coverage.PARTIAL) and not assessment.citation:
+            value = assessment.coverage.value
+            if assessment.coverage in ASSESSED and not assessment.citation:
                 yield ds.problem(
                     assessment,
                     "citation",
-                    f"coverage {assessment.coverage.value!r} needs the national provision in `citation`",
+                    f"coverage {value!r} needs the national provision in `citation` (act, year, section and "
+                    "subsection; for `none`, the laws read)",
                 )
-            if assessment.coverage in (Coverage.PARTIAL, Coverage.NONE) and not assessment.note:
+            if assessment.coverage is not Coverage.FULL and not assessment.note:
+                why = {
+                    Coverage.UNKNOWN: "what was searched for, and where",
+                    Coverage.NOT_APPLICABLE: "why the provision does not apply to this country",
+                }.get(assessment.coverage, "what the national law does and what is missing")
+                yield ds.problem(assessment, "note", f"coverage {value!r} needs a `note` saying {why}")
+            if assessment.coverage in ASSESSED and not any(s.kind is SourceKind.STATUTE for s in assessment.sources):
                 yield ds.problem(
-                    assessment, "note", f"coverage {assessment.coverage.value!r} needs a `note` saying what is missing"
+                    assessment,
+                    "sources",
+                    f"coverage {value!r} must rest on the text of the law: add the statute you read to `sources` "
+                    "with `kind: statute` (reports about the law may be added as `kind: secondary`)",
                 )
-            if assessment.coverage is not Coverage.UNKNOWN and not assessment.sources:
-                yield ds.problem(assessment, "sources", "an assessment other than `unknown` needs at least one source")
 
 
 @rule
@@ -340,10 +357,10 @@ def mandatory_articles_implemented(ds: Dataset) -> Iterator[Problem]:
 @rule
 def mandatory_label_follows_treaties(ds: Dataset) -> Iterator[Problem]:
     """`mandatory` is true exactly when the provision implements a mandatory article or paragraph."""
-    if ds.failed & set(ds.instruments) or any(stem in ds.failed for stem in ("untoc", "tip-protocol", "som-protocol")):
-        return
     for law in ds.model_laws.values():
         for provision in law.provisions:
+            if not all(ref in ds.articles or ref in ds.paragraphs for ref in provision.implements):
+                continue  # an unresolved reference (or a file that did not load) is reported on its own
             required = ds.requires(provision)
             if provision.mandatory and not required:
                 yield ds.problem(

@@ -41,6 +41,7 @@ COVERAGE_LABELS = {
     Coverage.FULL: "Covered",
     Coverage.PARTIAL: "Partly covered",
     Coverage.NONE: "Not covered",
+    Coverage.NOT_APPLICABLE: "Not applicable",
     Coverage.UNKNOWN: "Not yet assessed",
 }
 PLAN_STATUSES = ("", "Not started", "In progress", "Completed", "Delayed", "Dropped")
@@ -294,6 +295,7 @@ class Position:
     total_to_assess: int
     mandatory_counts: dict[Coverage, int]
     mandatory_total: int
+    assessed: analysis.Assessed
     laws: tuple
     coordination_body: object
     plan: object
@@ -304,10 +306,10 @@ class Position:
 
 
 def ref_label(ds: Dataset, ref: str) -> str:
-    """`tip-protocol/art-10` -> `TIP Protocol, Article 10`; other ids as they are."""
-    if ref in ds.articles:
-        instrument = ds.article_instrument[ref]
-        return f"{instrument.abbreviation}, {analysis.article_label(instrument, ds.articles[ref])}"
+    """`tip-protocol/art-10` -> `TIP Protocol, Article 10` (`art-6(2)`: `Article 6(2)`); other ids as they are."""
+    article = analysis.article_ref_label(ds, ref)
+    if article:
+        return article
     if ref in ds.provisions:
         return provision_title(ds.provision_law[ref], ds.provisions[ref], several=len(ds.model_laws) > 1)
     if ref in ds.standards:
@@ -561,6 +563,7 @@ def build_toolkit(ds: Dataset, iso3: str | None, lang: str = "en") -> Toolkit:
             total_to_assess=sum(u for _, u in by_pillar.values()),
             mandatory_counts={c: sum(1 for r in mandatory if r.coverage is c) for c in Coverage},
             mandatory_total=len(mandatory),
+            assessed=analysis.assessed(ds, country),
             laws=tuple(country.laws),
             coordination_body=country.coordination_body,
             plan=analysis.current_plan(country),

@@ -65,6 +65,7 @@ class Edition:
     instruments: list
     counts: dict
     mandatory_total: int
+    assessed: analysis.Assessed
     plan: Any
     vps: list  # (heading, standard, [(field, item)], notes field)
     nap: list  # (heading, pillar, [(objective, fields)])
@@ -162,6 +163,7 @@ def build_edition(ds: Dataset, iso3: str, lang: str) -> tuple[Edition, Localizer
         instruments=[analysis.ratification(ds, country, i) for i in analysis.instruments_in_order(ds)],
         counts={c: sum(1 for r in coverage if r.coverage is c) for c in Coverage},
         mandatory_total=len(coverage),
+        assessed=analysis.assessed(ds, country),
         plan=analysis.current_plan(country),
         vps=vps,
         nap=nap,

@@ -13,6 +13,7 @@ COVERAGE_STYLE = {
     Coverage.FULL: ("#1a7f37", "#ffffff", "F"),
     Coverage.PARTIAL: ("#9a6700", "#ffffff", "P"),
     Coverage.NONE: ("#cf222e", "#ffffff", "N"),
+    Coverage.NOT_APPLICABLE: ("#f6f8fa", "#57606a", "–"),
     Coverage.UNKNOWN: ("#e6e8eb", "#24292f", "?"),
 }
 
@@ -100,7 +101,7 @@ def heatmap(ds: Dataset) -> Markup:
     summary = ", ".join(f"{count} {coverage.value}" for coverage, count in counts.items())
     description = (
         f"{len(rows)} mandatory model provisions across {len(countries)} countries; cells: {summary}. "
-        "F full, P partial, N none, ? not yet assessed."
+        "F full, P partial, N none, – not applicable, ? not yet assessed."
     )
     return _svg(
         width, height, "coverage-heatmap", "Coverage of the mandatory model provisions by country", description, body

@@ -243,8 +243,8 @@ class SiteBuilder:
 
     def ref_url(self, src: str, full_id: str) -> str:
         head, _, rest = full_id.partition("/")
-        if head in self.ds.instruments:
-            return self.linker.href(src, f"instruments/{head}.md", rest or None)
+        if head in self.ds.instruments:  # an article, or a paragraph of it (`art-6(2)`: the article's anchor)
+            return self.linker.href(src, f"instruments/{head}.md", rest.partition("(")[0] or None)
         if head in self.ds.model_laws and rest:
             provision = self.ds.provisions.get(full_id)
             chapter = provision.chapter if provision else "index"
@@ -259,9 +259,9 @@ class SiteBuilder:
         return self.linker.href(src, "index.md")
 
     def ref_label(self, full_id: str) -> str:
-        if full_id in self.ds.articles:
-            instrument = self.ds.article_instrument[full_id]
-            return f"{instrument.abbreviation}, {analysis.article_label(instrument, self.ds.articles[full_id])}"
+        article = analysis.article_ref_label(self.ds, full_id)
+        if article:
+            return article
         if full_id in self.ds.provisions:
             law = self.ds.provision_law[full_id]
             provision = self.ds.provisions[full_id]
@@ -331,6 +331,7 @@ class SiteBuilder:
                 cells=[analysis.ratification(ds, country, i) for i in instruments],
                 timeline_svg=charts.timeline(ds, country),
                 coverage=analysis.coverage(ds, country),
+                assessed=analysis.assessed(ds, country),
                 gaps=analysis.gaps(ds, country),
                 to_assess=analysis.to_assess(ds, country),
                 by_pillar=analysis.gaps_by_pillar(ds, country),

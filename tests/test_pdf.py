@@ -291,6 +291,42 @@ def test_every_gap_and_unassessed_provision_is_shown(npl: Rendered, dataset: Dat
         assert title in npl.text(matches[0])
 
 
+def test_statute_reading_is_counted_on_the_position_page(npl: Rendered, dataset: Dataset) -> None:
+    """The reader sees at a glance how much of the law was read: "N of M mandatory model provisions assessed"."""
+    assessed = analysis.assessed(dataset, dataset.countries[COUNTRY.lower()])
+    assert 0 < assessed.from_statute <= assessed.mandatory
+    wanted = f"{assessed.from_statute} of {assessed.mandatory} mandatory model provisions"
+    assert any(wanted in npl.text(index) for index in range(len(npl.pdf.pages)))
+
+
+def test_each_source_is_listed_once(npl: Rendered) -> None:
+    """The sources chapter names a document once, however many facts cite it or however its citations differ."""
+    start = npl.html.index('id="sources"')
+    addresses = re.findall(r'<li><a href="([^"]+)"', npl.html[start:])
+    assert addresses and len(addresses) == len({a.rstrip("/") for a in addresses})
+
+
+def test_merge_sources_joins_citations_of_one_document() -> None:
+    from tiptoolkit.model import Source
+    from tiptoolkit.pdf.context import merge_sources
+
+    act = "https://example.org/act"
+    merged = merge_sources(
+        [
+            Source(title="Act 2007", url=act, locator="s.3"),
+            Source(title="Act 2007 (English translation)", url=act + "/", locator="s.4", issuer="Law Commission"),
+            Source(title="act  2007", year=2007, locator="s.3"),
+            Source(title="Act 2007", url="https://mirror.example.org/act", locator="s.9"),
+            Source(title="Report", issuer="UN"),
+        ]
+    )
+    assert [(m.title, m.issuer, m.year, m.url, m.locators) for m in merged] == [
+        ("Act 2007", "Law Commission", 2007, act, ("s.3", "s.4")),
+        ("Act 2007", None, None, "https://mirror.example.org/act", ("s.9",)),
+        ("Report", "UN", None, None, ()),
+    ]
+
+
 def test_running_header_and_page_x_of_y(npl: Rendered) -> None:
     total = len(npl.reader.pages)
     for index in (1, total // 2, total - 1):

@@ -194,11 +194,20 @@ class CoverageRow:
         return self.coverage is Coverage.UNKNOWN
 
     @property
+    def uncertain(self) -> bool:
+        """An assessment made with low confidence: the one case where a reader needs the warning."""
+        return self.assessment is not None and self.is_assessed and self.assessment.confidence is Confidence.LOW
+
+    @property
+    def is_assessed(self) -> bool:
+        return self.coverage in (Coverage.FULL, Coverage.PARTIAL, Coverage.NONE)
+
+    @property
     def from_statute(self) -> bool:
-        """Assessed (not `unknown`) against the text of the law itself, not only reports about it."""
+        """Assessed (full, partial or none) against the text of the law itself, not only reports about it."""
         return (
             self.assessment is not None
-            and not self.needs_assessment
+            and self.is_assessed
             and any(source.kind is SourceKind.STATUTE for source in self.assessment.sources)
         )
 
@@ -238,6 +247,11 @@ def assessed(ds: Dataset, country: Country) -> Assessed:
         row for row in coverage(ds, country) if row.provision.mandatory and row.coverage is not Coverage.NOT_APPLICABLE
     ]
     return Assessed(sum(1 for row in mandatory if row.from_statute), len(mandatory))
+
+
+def coverage_table(ds: Dataset, country: Country) -> list[CoverageRow]:
+    """What a country's coverage table shows: every mandatory provision, and recommended ones that were assessed."""
+    return [row for row in coverage(ds, country) if row.provision.mandatory or row.is_assessed]
 
 
 def gaps(ds: Dataset, country: Country) -> list[CoverageRow]:

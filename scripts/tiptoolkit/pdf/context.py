@@ -206,17 +206,45 @@ class SourceView:
     locators: tuple[str, ...]
 
 
+@dataclass
+class _Cited:
+    title: str
+    issuer: str | None
+    year: int | None
+    url: str | None
+    locators: list[str]
+
+
 def merge_sources(sources: list[Source]) -> list[SourceView]:
-    """One entry per document (title, issuer, year, url), its locators merged, in first-seen order."""
-    merged: dict[tuple, list] = {}
+    """One entry per document, in first-seen order, its pinpoints merged.
+
+    The same address is the same document whatever its title; the same title is the same document unless the two
+    give different addresses (two copies of a statute stay two entries). Missing issuer, year or address is taken
+    from a later citation of the same document.
+    """
+    cited: list[_Cited] = []
+    by_url: dict[str, _Cited] = {}
+    by_title: dict[str, _Cited] = {}
     for source in sources:
-        key = (source.title, source.issuer, source.year, source.url)
-        locators = merged.setdefault(key, [])
-        if source.locator and source.locator not in locators:
-            locators.append(source.locator)
-    return [
-        SourceView(title, issuer, year, url, tuple(locators)) for (title, issuer, year, url), locators in merged.items()
-    ]
+        url = source.url.rstrip("/") if source.url else None
+        title = " ".join(source.title.casefold().split())
+        entry = by_url.get(url) if url else None
+        if entry is None and title in by_title and (url is None or by_title[title].url in (None, source.url)):
+            entry = by_title[title]
+        if entry is None:
+            entry = _Cited(source.title, source.issuer, source.year, source.url, [])
+            cited.append(entry)
+        entry.issuer, entry.year, entry.url = (
+            entry.issuer or source.issuer,
+            entry.year or source.year,
+            entry.url or source.url,
+        )
+        if url:
+            by_url.setdefault(url, entry)
+        by_title.setdefault(title, entry)
+        if source.locator and source.locator not in entry.locators:
+            entry.locators.append(source.locator)
+    return [SourceView(e.title, e.issuer, e.year, e.url, tuple(e.locators)) for e in cited]
 
 
 @dataclass(frozen=True)

@@ -332,6 +332,7 @@ class SiteBuilder:
                 timeline_svg=charts.timeline(ds, country),
                 coverage=analysis.coverage(ds, country),
                 assessed=analysis.assessed(ds, country),
+                coverage_table=analysis.coverage_table(ds, country),
                 gaps=analysis.gaps(ds, country),
                 to_assess=analysis.to_assess(ds, country),
                 by_pillar=analysis.gaps_by_pillar(ds, country),

@@ -321,3 +321,17 @@ def test_schemas_are_fresh(tmp_path):
 def test_fixture_schemas_folder_not_needed(minimal):
     shutil.rmtree(minimal / "schemas", ignore_errors=True)
     assert messages(minimal) == []
+
+
+def test_assessed_counts_only_rows_read_in_the_statute(minimal):
+    """"N of M assessed from the text of the law": a row resting on reports only does not count."""
+    from tiptoolkit import analysis
+
+    dataset, _ = validate(minimal)
+    assert analysis.assessed(dataset, dataset.countries["npl"]) == analysis.Assessed(from_statute=1, mandatory=1)
+    edit(minimal / COUNTRY, "        kind: statute\n", "        kind: secondary\n")
+    dataset, _ = validate(minimal)
+    assert analysis.assessed(dataset, dataset.countries["npl"]) == analysis.Assessed(from_statute=0, mandatory=1)
+    edit(minimal / COUNTRY, "    coverage: partial\n", "    coverage: not-applicable\n")
+    dataset, _ = validate(minimal)
+    assert analysis.assessed(dataset, dataset.countries["npl"]) == analysis.Assessed(from_statute=0, mandatory=0)

@@ -407,13 +407,14 @@ def accession_kit(ds: Dataset, country: Country, instrument: Instrument) -> Acce
     route = TreatyAction.RATIFICATION if signed else TreatyAction.ACCESSION
     binding = [f"{instrument.id}/{article.id}" for article in binding_articles(instrument)]
     rows = {row.key: row for row in coverage(ds, country)}
-    prerequisites = []
+    prerequisites, implemented = [], set()
     for key, _law, provision in all_provisions(ds):
-        implemented = articles_implemented(provision)
-        articles = tuple(ref for ref in binding if ref in implemented)
-        if provision.mandatory and articles and rows[key].coverage is not Coverage.NOT_APPLICABLE:
+        articles = tuple(ref for ref in binding if ref in articles_implemented(provision))
+        if not (provision.mandatory and articles):
+            continue
+        implemented.update(articles)
+        if rows[key].coverage is not Coverage.NOT_APPLICABLE:  # sea measures in a landlocked State: no prerequisite
             prerequisites.append(Prerequisite(rows[key], articles))
-    implemented = {ref for item in prerequisites for ref in item.articles}
     parent = ds.instruments.get(instrument.parent) if instrument.parent else None
     return AccessionKit(
         country=country,

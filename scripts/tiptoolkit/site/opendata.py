@@ -63,7 +63,7 @@ def files(ds: Dataset) -> dict[str, str]:
         ],
     )
     out["coverage.csv"] = _csv(
-        ["country", "provision", "mandatory", "coverage", "citation", "confidence"],
+        ["country", "provision", "mandatory", "coverage", "citation", "confidence", "from_statute"],
         [
             [
                 country.id.upper(),
@@ -72,6 +72,7 @@ def files(ds: Dataset) -> dict[str, str]:
                 row.coverage.value,
                 (row.assessment.citation or "") if row.assessment else "",
                 row.assessment.confidence.value if row.assessment else "",
+                str(row.from_statute).lower(),
             ]
             for country in analysis.countries_in_order(ds)
             for row in analysis.coverage(ds, country)

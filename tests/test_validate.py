@@ -324,7 +324,7 @@ def test_fixture_schemas_folder_not_needed(minimal):
 
 
 def test_assessed_counts_only_rows_read_in_the_statute(minimal):
-    """"N of M assessed from the text of the law": a row resting on reports only does not count."""
+    """ "N of M assessed from the text of the law": a row resting on reports only does not count."""
     from tiptoolkit import analysis
 
     dataset, _ = validate(minimal)

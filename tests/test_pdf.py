@@ -232,8 +232,8 @@ def test_toc_page_numbers_are_where_sections_start(which: str, request: pytest.F
 def test_outline_mirrors_the_toc(which: str, request: pytest.FixtureRequest, dataset: Dataset) -> None:
     doc: Rendered = request.getfixturevalue(which)
     outline = doc.outline()
-    toc = toc_entries(doc)
-    assert [(title, page) for _level, title, page in outline] == [(label, dest) for label, _printed, dest in toc]
+    toc = toc_entries(doc)  # chapters and sections; the provisions (level 3) are bookmarks only
+    assert [(title, page) for level, title, page in outline if level <= 2] == [(l, dest) for l, _p, dest in toc]
     expected = build_toolkit(dataset, COUNTRY if which == "npl" else None).outline.entries
     assert [(level, title) for level, title, _page in outline] == [(h.level, normal(h.label)) for h in expected]
 
@@ -257,11 +257,13 @@ def test_headings_are_not_stranded(which: str, request: pytest.FixtureRequest) -
 def test_country_edition_sections_in_order(npl: Rendered) -> None:
     chapters = [title for level, title, _page in npl.outline() if level == 1]
     assert [re.sub(r"^\d+ ", "", t) for t in chapters] == [
+        "Executive summary",
         "Nepal at a glance",
         "Ratifications",
         "Joining the remaining instruments",
         "Gap analysis",
         "Model provisions to close the gaps",
+        "Provisions not yet assessed",
         "National action plan",
         "Victim protection checklist",
         "Cross-border cooperation",
@@ -279,16 +281,58 @@ def test_regional_edition_has_no_country_tailoring(regional: Rendered, dataset: 
     assert nap and all(not f.get("/V") for f in nap.values())
 
 
-def test_every_gap_and_unassessed_provision_is_shown(npl: Rendered, dataset: Dataset) -> None:
+def test_every_gap_is_shown_with_its_provision(npl: Rendered, dataset: Dataset) -> None:
     country = dataset.countries[COUNTRY.lower()]
     bookmarks = {title: page for level, title, page in npl.outline() if level == 3}
-    wanted = analysis.gaps(dataset, country) + analysis.to_assess(dataset, country)
+    wanted = analysis.gaps(dataset, country)
     assert len(bookmarks) == len(wanted)
     for row in wanted:
         title = normal(row.provision.title)
         matches = [page for label, page in bookmarks.items() if label.endswith(f"art. {row.provision.number}: {title}")]
         assert matches, f"no section for {row.key}"
         assert title in npl.text(matches[0])
+
+
+PILLARS = ["prosecution", "protection", "prevention", "partnership", "coordination", "monitoring"]
+
+
+def test_executive_summary_ranks_the_gaps_and_names_the_steps(npl: Rendered, dataset: Dataset) -> None:
+    """Mandatory before recommended, criminalisation and protection first, none before partial: ranked here from
+    the country's rows, not by the code that wrote the page; every step is one the data calls for."""
+    country = dataset.countries[COUNTRY.lower()]
+    order = {row.key: index for index, row in enumerate(analysis.coverage(dataset, country))}
+    rows = [row for row in analysis.coverage(dataset, country) if row.coverage.value in ("none", "partial")]
+    rows.sort(
+        key=lambda r: (
+            not r.provision.mandatory,
+            PILLARS.index(r.provision.pillar.value),
+            r.coverage.value != "none",
+            order[r.key],
+        )
+    )
+    start = next(page for level, title, page in npl.outline() if level == 1 and title == "1 Executive summary")
+    text = normal(npl.text(start) + " " + npl.text(start + 1)).split("2 Nepal at a glance")[0]
+    positions = [text.find(normal(f"art. {r.provision.number}: {r.provision.title}")) for r in rows[:10]]
+    assert -1 not in positions and positions == sorted(positions), positions
+    assert f"{len(rows) - 10} further gaps" in text
+    assert "Amend the law to close" in text and "Accede to the Smuggling of Migrants Protocol" in text
+    unknown = [
+        r for r in analysis.coverage(dataset, country) if r.provision.mandatory and r.coverage.value == "unknown"
+    ]
+    assert f"Assess the {len(unknown)} mandatory provisions not yet assessed" in text
+
+
+def test_only_assessed_gaps_print_the_provision_text(npl: Rendered, dataset: Dataset) -> None:
+    """Full text for the provisions that close a gap; the rest are one row each in the self-assessment."""
+    country = dataset.countries[COUNTRY.lower()]
+    bookmarks = [title for level, title, _page in npl.outline() if level == 3]
+    gaps = [row for row in analysis.coverage(dataset, country) if row.coverage.value in ("none", "partial")]
+    assert len(bookmarks) == len(gaps)
+    unknown = [
+        r for r in analysis.coverage(dataset, country) if r.provision.mandatory and r.coverage.value == "unknown"
+    ]
+    fields = npl.reader.get_fields()
+    assert sum(1 for name in fields if name.startswith("assess.") and name.endswith(".coverage")) == len(unknown)
 
 
 def test_statute_reading_is_counted_on_the_position_page(npl: Rendered, dataset: Dataset) -> None:
@@ -362,7 +406,7 @@ def expected_fields(dataset: Dataset) -> dict[str, str]:
         expected |= {f"{base}.{part}": "/Tx" for part in ("lead", "partners", "timeline", "budget")}
         expected[f"{base}.status"] = "/Ch"
     for standard in dataset.victim_protection.standards:
-        expected |= {f"vps.{standard.id}.{item.id}": "/Btn" for item in standard.checklist}
+        expected |= {f"vps.{standard.id}.{item.id}": "/Ch" for item in standard.checklist}  # yes, partly or no
         expected[f"vps.{standard.id}.notes"] = "/Tx"
     types = {"checkbox": "/Btn", "choice": "/Ch"}
     for section in dataset.cooperation.referral_form.sections:
@@ -396,7 +440,7 @@ def test_form_fields_can_be_filled_and_read_back(npl: Rendered, dataset: Dataset
     values = {
         f"nap.{activity}.lead": "Ministry of Home Affairs",
         f"nap.{activity}.budget": "NPR 1,200,000 (national budget)",
-        f"vps.{standard.id}.{standard.checklist[0].id}": "/on",
+        f"vps.{standard.id}.{standard.checklist[0].id}": "partly",
         f"referral.{text_field.id}": "Case 2026/17",
     }
     writer = pypdf.PdfWriter(clone_from=npl.reader)

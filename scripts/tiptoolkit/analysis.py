@@ -38,6 +38,7 @@ from .model import (
     TreatyAction,
     TreatyStatus,
 )
+from .regions import country_name
 
 ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
 
@@ -300,6 +301,85 @@ def implementing(ds: Dataset, article_id: str) -> list[tuple[str, Provision]]:
     ]
 
 
+# Criminalisation and victim protection first: what a State is most often found in breach of, and what protects people.
+PILLAR_PRIORITY = {
+    Pillar.PROSECUTION: 0,
+    Pillar.PROTECTION: 1,
+    Pillar.PREVENTION: 2,
+    Pillar.PARTNERSHIP: 3,
+    Pillar.COORDINATION: 4,
+    Pillar.MONITORING: 5,
+}
+
+
+def ranked_gaps(ds: Dataset, country: Country) -> list[CoverageRow]:
+    """Known gaps, most pressing first: mandatory before recommended, criminalisation and victim protection before
+    the other pillars, a provision with no coverage before one covered in part, then the model laws' own order."""
+    rows = coverage(ds, country)
+    order = {row.key: index for index, row in enumerate(rows)}
+    return sorted(
+        (row for row in rows if row.is_gap),
+        key=lambda row: (
+            not row.provision.mandatory,
+            PILLAR_PRIORITY[row.provision.pillar],
+            row.coverage is not Coverage.NONE,
+            order[row.key],
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Step:
+    """A recommended next step. `topic` says where a document develops it: `accession/<instrument id>`, `gaps`,
+    `action-plan` or `self-assessment`; each output format maps it to its own page or anchor."""
+
+    topic: str
+    title: str
+    detail: str
+
+
+def next_steps(ds: Dataset, country: Country, limit: int = 5) -> list[Step]:
+    """Three to five things the government can decide next, from its own data, most pressing first."""
+    steps = []
+    gaps = [row for row in ranked_gaps(ds, country) if row.provision.mandatory]
+    if gaps:
+        first = "; ".join(
+            f"{row.law.short_title} art. {row.provision.number} ({row.provision.title})" for row in gaps[:3]
+        )
+        steps.append(
+            Step("gaps", f"Amend the law to close {len(gaps)} gaps in mandatory provisions", f"Start with {first}.")
+        )
+    for cell in not_joined(ds, country):
+        route = (
+            "ratify" if cell.record and (cell.record.signed or cell.status is TreatyStatus.SIGNATORY) else "accede to"
+        )
+        steps.append(
+            Step(
+                f"accession/{cell.instrument.id}",
+                f"{route.capitalize()} the {cell.instrument.short_title}",
+                f"{cell.label}. The accession kit sets out the steps, the declarations allowed and the laws needed first.",
+            )
+        )
+    plan = current_plan(country)
+    if plan is None or plan.status != "in-force":
+        why = (
+            f"The last plan recorded, {plan.title}, is {plan.status.replace('-', ' ')}."
+            if plan
+            else "No plan is recorded."
+        )
+        steps.append(Step("action-plan", "Adopt a national action plan that addresses the gaps", why))
+    unknown = to_assess(ds, country)
+    if unknown:
+        steps.append(
+            Step(
+                "self-assessment",
+                f"Assess the {len(unknown)} mandatory provisions not yet assessed",
+                "Record the national provision and how far it goes in the self-assessment table, and send it back.",
+            )
+        )
+    return steps[:limit]
+
+
 # ---------------------------------------------------------------- plans, agreements, contacts
 
 
@@ -465,7 +545,7 @@ class PocketGuide:
     guide: FrontlineGuide
     contacts: tuple[Contact, ...]  # agencies in the country
     neighbours: tuple[tuple[Country, tuple[Contact, ...]], ...]  # neighbours in the data, with their agencies
-    missing_neighbours: tuple[str, ...]  # ISO3 codes of neighbours the toolkit has no data for
+    missing_neighbours: tuple[str, ...]  # names of neighbours the toolkit has no data for
     form: ReferralForm
     essential_fields: tuple[FormField, ...]  # the referral form's fields marked `essential`, in form order
     steps: tuple[SopStep, ...]  # the cooperation procedure's steps the frontline officer takes
@@ -501,7 +581,7 @@ def pocket_guide(ds: Dataset, country: Country) -> PocketGuide | None:
         guide=guide,
         contacts=tuple(country.contacts),
         neighbours=tuple((neighbour, tuple(contacts)) for neighbour, contacts in neighbour_contacts(ds, country)),
-        missing_neighbours=tuple(code for code in country.neighbours if code.lower() not in ds.countries),
+        missing_neighbours=tuple(country_name(code) for code in country.neighbours if code.lower() not in ds.countries),
         form=coop.referral_form,
         essential_fields=tuple(essential_fields(ds)),
         steps=tuple(frontline_steps(ds)),

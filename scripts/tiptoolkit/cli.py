@@ -135,6 +135,12 @@ def _linkcheck(args: argparse.Namespace) -> int:
     return check(args.site_dir, args.report, mkdocs_yml=args.root.parent / "mkdocs.yml")
 
 
+def _import_assessment(args: argparse.Namespace) -> int:
+    from .selfassessment import run
+
+    return run(args.root, args.pdf, args.country)
+
+
 def _csp(args: argparse.Namespace) -> int:
     from .csp import main as csp
 
@@ -225,6 +231,16 @@ def main(argv: list[str] | None = None) -> int:
     linkcheck.add_argument("--site-dir", type=Path, default=Path("site"))
     linkcheck.add_argument("--report", type=Path, help="also write the whole report (external links included) as JSON")
     linkcheck.set_defaults(run=_linkcheck)
+
+    import_assessment = commands.add_parser(
+        "import-assessment",
+        help="read a country toolkit's filled-in self-assessment back into its data file (confidence low)",
+    )
+    import_assessment.add_argument(
+        "pdf", type=Path, metavar="FILLED.pdf", help="the toolkit PDF as saved after filling"
+    )
+    import_assessment.add_argument("--country", help="ISO3 code, when the PDF's title does not name the country")
+    import_assessment.set_defaults(run=_import_assessment)
 
     csp = commands.add_parser("csp", help="print the Content-Security-Policy header the built site works under")
     csp.add_argument("--site-dir", type=Path, default=Path("site"))

@@ -28,7 +28,8 @@ class FormatError(Exception):
     """A file that cannot be formatted (invalid YAML, or formatting would change its meaning)."""
 
 
-def _yaml() -> YAML:
+def roundtrip_yaml() -> YAML:
+    """The loader and dumper of the canonical style (comments, key order and block scalars kept)."""
     yaml = YAML(typ="rt")
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = WIDTH
@@ -40,7 +41,7 @@ def _yaml() -> YAML:
 def canonical(text: str) -> str:
     """The canonical form of one YAML document. Raises FormatError on invalid YAML."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
-    yaml = _yaml()
+    yaml = roundtrip_yaml()
     try:
         data = yaml.load(text)
     except YAMLError as error:

@@ -110,6 +110,7 @@ class Confidence(StrEnum):
 class SourceKind(StrEnum):
     STATUTE = "statute"  # the text of a law itself, in its language or in translation
     SECONDARY = "secondary"  # a report, study, review or news article about the law
+    SELF_ASSESSMENT = "self-assessment"  # a government's own reading of its law, returned through its toolkit
 
 
 class Pillar(StrEnum):
@@ -167,7 +168,8 @@ class Source(Model):
     kind: SourceKind | None = Field(
         default=None,
         description="`statute` for the text of a law (official publication, translation or legal information "
-        "institute copy); `secondary` for reports, studies and news about it.",
+        "institute copy); `secondary` for reports, studies and news about it; `self-assessment` for a government's "
+        "own reading of its law, returned through its toolkit (`tiptoolkit import-assessment`).",
     )
 
 

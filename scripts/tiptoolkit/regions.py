@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import typing
 
+import pycountry
+
 from .model import Region
 
 REGION_NAMES: dict[str, str] = {
@@ -65,6 +67,14 @@ REGION_OF: dict[str, str] = {code: region for region, codes in _MEMBERS.items() 
 """ISO3 code (capitals) -> region id. Antarctica (ATA) has no M49 sub-region."""
 
 assert set(REGION_NAMES) == set(typing.get_args(Region)) == set(_MEMBERS), "regions.py and model.Region disagree"
+
+
+def country_name(iso3: str) -> str:
+    """The short English name of a country by its ISO3 code (`CHN` -> `China`), for countries outside the content."""
+    record = pycountry.countries.get(alpha_3=iso3.upper())
+    if record is None:
+        return iso3.upper()
+    return getattr(record, "common_name", None) or record.name
 
 
 def region_of(iso3: str) -> str | None:

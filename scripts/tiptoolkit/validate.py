@@ -282,6 +282,7 @@ def ratification_consistent(ds: Dataset) -> Iterator[Problem]:
 
 
 ASSESSED = (Coverage.FULL, Coverage.PARTIAL, Coverage.NONE)
+FIRST_HAND = (SourceKind.STATUTE, SourceKind.SELF_ASSESSMENT)  # the law read, by us or by its own government
 
 
 @rule
@@ -303,7 +304,7 @@ def coverage_justified(ds: Dataset) -> Iterator[Problem]:
                     Coverage.NOT_APPLICABLE: "why the provision does not apply to this country",
                 }.get(assessment.coverage, "what the national law does and what is missing")
                 yield ds.problem(assessment, "note", f"coverage {value!r} needs a `note` saying {why}")
-            if assessment.coverage in ASSESSED and not any(s.kind is SourceKind.STATUTE for s in assessment.sources):
+            if assessment.coverage in ASSESSED and not any(s.kind in FIRST_HAND for s in assessment.sources):
                 yield ds.problem(
                     assessment,
                     "sources",

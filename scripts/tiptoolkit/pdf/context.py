@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .. import __version__, analysis
+from ..changes import site_url
 from ..dataset import Dataset
 from ..model import (
     ActionPlanTemplate,
@@ -26,6 +27,7 @@ from ..model import (
     Country,
     Coverage,
     FormField,
+    Instrument,
     ModelLaw,
     Pillar,
     Provision,
@@ -33,6 +35,8 @@ from ..model import (
     Standard,
     Term,
 )
+from ..regions import country_name
+from ..selfassessment import field_name
 from ..text import plain
 
 AUTHOR = "Counter-Trafficking Toolkit project"
@@ -206,6 +210,39 @@ class SourceView:
     locators: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class NextStepView:
+    step: analysis.Step
+    anchor: str | None  # the heading in this document that develops it
+
+
+@dataclass(frozen=True)
+class ExecutiveSummary:
+    """The decision page: where the country stands, its gaps in order of priority, what to do next."""
+
+    joined: tuple[analysis.RatificationCell, ...]
+    instruments: int
+    laws: tuple  # the laws in force, as recorded
+    plan: object
+    gaps: tuple[analysis.CoverageRow, ...]  # the most pressing, in order
+    more_gaps: int  # gaps not listed on the summary page
+    steps: tuple[NextStepView, ...]
+    unknown: int  # mandatory provisions not yet assessed
+    assessed: analysis.Assessed
+
+
+@dataclass(frozen=True)
+class SelfAssessmentRow:
+    """A provision not yet assessed, with the fields a ministry fills in and sends back."""
+
+    row: analysis.CoverageRow
+    implements: tuple[str, ...]
+    url: str  # the provision's full text on the site
+    coverage: FieldView
+    citation: FieldView
+    note: FieldView
+
+
 @dataclass
 class _Cited:
     title: str
@@ -277,6 +314,9 @@ class Toolkit:
     ratifications: list[analysis.RatificationCell] = field(default_factory=list)
     kits: list = field(default_factory=list)  # products.KitView: the accession kits, one per instrument not joined
     coverage_rows: list[analysis.CoverageRow] = field(default_factory=list)
+    summary: ExecutiveSummary | None = None
+    self_assessment: list[SelfAssessmentRow] = field(default_factory=list)
+    abbreviations: list[tuple[str, str]] = field(default_factory=list)
     # regional edition
     matrix_instruments: list = field(default_factory=list)
     matrix: list[list[analysis.RatificationCell]] = field(default_factory=list)
@@ -367,6 +407,77 @@ def _provision_items(
     )
 
 
+def _gap_provisions(ds: Dataset, tk: Toolkit, rows: list[analysis.CoverageRow]) -> None:
+    """The full text of the provisions that close the country's assessed gaps, and of those only."""
+    tk.chapters["provisions"] = tk.outline.add(1, "provisions", "Model provisions to close the gaps")
+    gaps = [row for row in rows if row.is_gap]
+    if gaps:
+        heading = tk.outline.add(2, "gaps", "Gaps: provisions not covered or covered in part")
+        items = _provision_items(ds, tk.outline, [(r.key, r.law, r.provision, r) for r in gaps])
+        tk.provision_groups.append(ProvisionGroup(heading, "gaps", items))
+
+
+COVERAGE_CHOICES = ("", Coverage.FULL.value, Coverage.PARTIAL.value, Coverage.NONE.value)
+
+
+def _self_assessment(ds: Dataset, tk: Toolkit, rows: list[analysis.CoverageRow]) -> None:
+    """Mandatory provisions nobody has assessed: a compact table the ministry fills in and sends back."""
+    unknown = [row for row in rows if row.needs_assessment and row.provision.mandatory]
+    if not unknown:
+        return
+    tk.chapters["self-assessment"] = tk.outline.add(1, "self-assessment", "Provisions not yet assessed")
+    site = site_url()
+    for row in unknown:
+        label = provision_title(row.law, row.provision, several=len(ds.model_laws) > 1)
+        tk.self_assessment.append(
+            SelfAssessmentRow(
+                row=row,
+                implements=tuple(ref_label(ds, ref) for ref in row.provision.implements),
+                url=f"{site}model-law/{row.law.id}/{row.provision.chapter}/#{row.provision.id}",
+                coverage=FieldView(
+                    field_name(row.key, "coverage"), f"{label}: coverage", "choice", choices=COVERAGE_CHOICES
+                ),
+                citation=FieldView(field_name(row.key, "citation"), f"{label}: national provision", "text"),
+                note=FieldView(field_name(row.key, "note"), f"{label}: what it does, what is missing", "text"),
+            )
+        )
+
+
+def abbreviations(ds: Dataset, instruments: list[Instrument]) -> list[tuple[str, str]]:
+    """The abbreviations the toolkit uses: the glossary's and the instruments' own, alphabetically."""
+    found = {i.abbreviation: plain(i.title) for i in instruments}
+    for term in ds.glossary.terms if ds.glossary else ():
+        if term.abbreviation:
+            found.setdefault(term.abbreviation, plain(term.term))
+    return sorted(found.items(), key=lambda pair: pair[0].casefold())
+
+
+SUMMARY_GAPS = 10  # gaps listed on the summary page; the rest are in the gap analysis
+
+
+def _summary(ds: Dataset, tk: Toolkit, country: Country) -> ExecutiveSummary:
+    """The executive summary, from the same analysis as the rest of the toolkit; steps point at their chapters."""
+    gaps = analysis.ranked_gaps(ds, country)
+    anchors = {"gaps": "gaps", "action-plan": "nap", "self-assessment": "self-assessment"}
+    anchors |= {f"accession/{kit.kit.instrument.id}": kit.heading.id for kit in tk.kits}
+    known = {h.id for h in tk.outline.entries}
+    cells = tk.position.instruments if tk.position else ()
+    return ExecutiveSummary(
+        joined=tuple(cell for cell in cells if cell.joined),
+        instruments=len(cells),
+        laws=tuple(law for law in country.laws if law.status in ("in-force", "amended")),
+        plan=analysis.current_plan(country),
+        gaps=tuple(gaps[:SUMMARY_GAPS]),
+        more_gaps=max(0, len(gaps) - SUMMARY_GAPS),
+        steps=tuple(
+            NextStepView(step, anchors.get(step.topic) if anchors.get(step.topic) in known else None)
+            for step in analysis.next_steps(ds, country)
+        ),
+        unknown=len(analysis.to_assess(ds, country)),
+        assessed=analysis.assessed(ds, country),
+    )
+
+
 def _nap(ds: Dataset, tk: Toolkit, country: Country | None) -> None:
     plan = analysis.current_plan(country) if country else None
     body = country.coordination_body if country else None
@@ -424,6 +535,9 @@ def _nap(ds: Dataset, tk: Toolkit, country: Country | None) -> None:
         tk.nap_pillars.append(PillarView(heading, pillar.summary, tuple(objectives)))
 
 
+CHECKLIST_ANSWERS = ("", "yes", "partly", "no")  # a checklist item is answered yes, no or partly
+
+
 def _vps(ds: Dataset, tk: Toolkit) -> None:
     standards = ds.victim_protection
     if standards is None:
@@ -433,7 +547,12 @@ def _vps(ds: Dataset, tk: Toolkit) -> None:
         heading = tk.outline.add(2, f"vps-{standard.id}", plain(standard.title))
         checklist = tuple(
             (
-                FieldView(f"vps.{standard.id}.{item.id}", f"{plain(standard.title)}: {plain(item.text)}", "checkbox"),
+                FieldView(
+                    f"vps.{standard.id}.{item.id}",
+                    f"{plain(standard.title)}: {plain(item.text)}",
+                    "choice",
+                    choices=CHECKLIST_ANSWERS,
+                ),
                 item.text,
             )
             for item in standard.checklist
@@ -465,7 +584,9 @@ def _cooperation(ds: Dataset, tk: Toolkit, country: Country | None) -> None:
             for n, contacts in analysis.neighbour_contacts(ds, country)
         ]
         tk.contact_groups = groups
-        tk.missing_contacts = tuple(code for code in country.neighbours if code.lower() not in ds.countries)
+        tk.missing_contacts = tuple(
+            country_name(code) for code in country.neighbours if code.lower() not in ds.countries
+        )
     else:
         found: dict[str, Agreement] = {}
         for other in analysis.countries_in_order(ds):
@@ -579,6 +700,7 @@ def build_toolkit(ds: Dataset, iso3: str | None, lang: str = "en") -> Toolkit:
     outline = tk.outline
 
     if country:
+        tk.chapters["summary"] = outline.add(1, "summary", "Executive summary")
         tk.chapters["position"] = outline.add(1, "position", f"{country.name} at a glance")
         rows = analysis.coverage(ds, country)
         mandatory = [r for r in rows if r.provision.mandatory]
@@ -604,26 +726,10 @@ def build_toolkit(ds: Dataset, iso3: str | None, lang: str = "en") -> Toolkit:
         tk.chapters["accession"] = outline.add(1, "accession", "Joining the remaining instruments")
         tk.kits = kit_views(ds, country, outline)
         tk.chapters["coverage"] = outline.add(1, "gap-analysis", "Gap analysis")
-        tk.coverage_rows = rows
-        tk.chapters["provisions"] = outline.add(1, "provisions", "Model provisions to close the gaps")
-        gaps = [row for row in rows if row.is_gap]
-        unknown = [row for row in rows if row.needs_assessment and row.provision.mandatory]
-        if gaps:
-            heading = outline.add(2, "gaps", "Gaps: provisions not covered or covered in part")
-            tk.provision_groups.append(
-                ProvisionGroup(
-                    heading, "gaps", _provision_items(ds, outline, [(r.key, r.law, r.provision, r) for r in gaps])
-                )
-            )
-        if unknown:
-            heading = outline.add(2, "to-verify", "To verify: mandatory provisions not yet assessed")
-            tk.provision_groups.append(
-                ProvisionGroup(
-                    heading,
-                    "to-verify",
-                    _provision_items(ds, outline, [(r.key, r.law, r.provision, r) for r in unknown]),
-                )
-            )
+        tk.coverage_rows = analysis.coverage_table(ds, country)
+        _gap_provisions(ds, tk, rows)
+        _self_assessment(ds, tk, rows)
+        tk.summary = _summary(ds, tk, country)
     else:
         tk.chapters["ratifications"] = outline.add(1, "ratifications", "Ratifications across the region")
         tk.matrix_instruments = instruments
@@ -659,6 +765,7 @@ def build_toolkit(ds: Dataset, iso3: str | None, lang: str = "en") -> Toolkit:
     _cooperation(ds, tk, country)
 
     tk.chapters["glossary"] = outline.add(1, "glossary", "Glossary")
+    tk.abbreviations = abbreviations(ds, instruments)
     if ds.glossary:
         tk.terms = sorted(ds.glossary.terms, key=lambda t: plain(t.term).casefold())
         tk.term_names = {t.id: plain(t.term) for t in ds.glossary.terms}

@@ -214,6 +214,7 @@ def render_html(
             stylesheet=stylesheet,
             **template_functions(dataset, lang),
             short_provision_title=lambda row: context.provision_title(row.law, row.provision, several=False),
+            provision_label=lambda row: context.provision_title(row.law, row.provision, several=True),
             chapter_number=lambda item: chapters.get((item.law.id, item.provision.chapter), ""),
         )
     )

@@ -256,6 +256,50 @@ def test_headings_are_not_stranded(which: str, request: pytest.FixtureRequest) -
     walk(doc.pdf.Root.Outlines.First)
 
 
+def body_lines(doc: Rendered, index: int) -> list[tuple[float, str]]:
+    """(y, text) of the lines on a page between its running head and its footer, top to bottom."""
+    chunks: list[tuple[float, str]] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip(" •\n"):
+            chunks.append((tm[5] * cm[3] + cm[5], text))
+
+    doc.reader.pages[index].extract_text(visitor_text=visit)
+    top, bottom = max(y for y, _ in chunks), min(y for y, _ in chunks)  # the running head and the footer
+    return sorted(((y, t) for y, t in chunks if bottom + 1 < y < top - 1), key=lambda c: -c[0])
+
+
+def test_no_page_ends_with_a_heading(npl: Rendered) -> None:
+    """A heading, a table caption or a label is never the last line of a page: it goes with what follows it."""
+    html = npl.html
+    headings = {
+        normal(re.sub(r"<[^>]+>", " ", text))
+        for text in re.findall(r"<(?:h[1-6]|caption)\b[^>]*>(.*?)</(?:h[1-6]|caption)>", html, re.S)
+    } | {normal(re.sub(r"<[^>]+>", " ", t)) for t in re.findall(r'<p class="label">(.*?)</p>', html, re.S)}
+    for index in range(len(npl.pdf.pages) - 1):
+        lines = body_lines(npl, index)
+        widgets = [float(a.Rect[1]) for a in npl.pdf.pages[index].get("/Annots", []) if a.get("/Subtype") == "/Widget"]
+        if lines and not any(y < lines[-1][0] for y in widgets):  # a form field under the last line is content
+            bottom = min(y for y, _ in lines)
+            last = normal(" ".join(t for y, t in reversed(lines) if y < bottom + 2))
+            assert last not in headings, f"page {index + 1} ends with the heading {last!r}"
+
+
+def test_no_page_is_left_nearly_empty(npl: Rendered) -> None:
+    """Apart from the last page of a chapter and the page before a form that starts a page of its own, every page
+    is at least a fifth full."""
+    starts = {page for level, _title, page in npl.outline() if level == 1}
+    first_chapter = min(starts)
+    form = next(page for _level, title, page in npl.outline() if "referral" in title.lower())
+    for index in range(first_chapter, len(npl.pdf.pages) - 1):
+        if index + 1 in starts or index + 1 == form:
+            continue
+        lines = body_lines(npl, index)
+        height = float(npl.pdf.pages[index].MediaBox[3])
+        used = (lines[0][0] - lines[-1][0]) / (height - 2 * 72) if lines else 0
+        assert used >= 0.2, f"page {index + 1} is {used:.0%} full"
+
+
 def test_country_edition_sections_in_order(npl: Rendered) -> None:
     chapters = [title for level, title, _page in npl.outline() if level == 1]
     assert [re.sub(r"^\d+ ", "", t) for t in chapters] == [

@@ -85,6 +85,7 @@ class Rendered:
     pdf: pikepdf.Pdf = field(init=False)
     reader: pypdf.PdfReader = field(init=False)
     _text: dict[int, str] = field(default_factory=dict)
+    _lines: dict[int, list[tuple[float, str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.pdf = pikepdf.open(io.BytesIO(self.data))
@@ -257,7 +258,13 @@ def test_headings_are_not_stranded(which: str, request: pytest.FixtureRequest) -
 
 
 def body_lines(doc: Rendered, index: int) -> list[tuple[float, str]]:
-    """(y, text) of the lines on a page between its running head and its footer, top to bottom."""
+    """(y, text) of the lines on a page between its running head and its footer, top to bottom (read once)."""
+    if index not in doc._lines:
+        doc._lines[index] = _body_lines(doc, index)
+    return doc._lines[index]
+
+
+def _body_lines(doc: Rendered, index: int) -> list[tuple[float, str]]:
     chunks: list[tuple[float, str]] = []
 
     def visit(text, cm, tm, font, size):

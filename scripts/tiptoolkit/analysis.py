@@ -238,10 +238,6 @@ class Assessed:
     from_statute: int
     mandatory: int
 
-    @property
-    def complete(self) -> bool:
-        return self.from_statute == self.mandatory
-
 
 def assessed(ds: Dataset, country: Country) -> Assessed:
     mandatory = [

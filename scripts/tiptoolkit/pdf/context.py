@@ -407,10 +407,10 @@ def _provision_items(
     )
 
 
-def _gap_provisions(ds: Dataset, tk: Toolkit, rows: list[analysis.CoverageRow]) -> None:
+def _gap_provisions(ds: Dataset, tk: Toolkit, country: Country) -> None:
     """The full text of the provisions that close the country's assessed gaps, and of those only."""
     tk.chapters["provisions"] = tk.outline.add(1, "provisions", "Model provisions to close the gaps")
-    gaps = [row for row in rows if row.is_gap]
+    gaps = analysis.gaps(ds, country)
     if gaps:
         heading = tk.outline.add(2, "gaps", "Gaps: provisions not covered or covered in part")
         items = _provision_items(ds, tk.outline, [(r.key, r.law, r.provision, r) for r in gaps])
@@ -420,9 +420,9 @@ def _gap_provisions(ds: Dataset, tk: Toolkit, rows: list[analysis.CoverageRow]) 
 COVERAGE_CHOICES = ("", Coverage.FULL.value, Coverage.PARTIAL.value, Coverage.NONE.value)
 
 
-def _self_assessment(ds: Dataset, tk: Toolkit, rows: list[analysis.CoverageRow]) -> None:
+def _self_assessment(ds: Dataset, tk: Toolkit, country: Country) -> None:
     """Mandatory provisions nobody has assessed: a compact table the ministry fills in and sends back."""
-    unknown = [row for row in rows if row.needs_assessment and row.provision.mandatory]
+    unknown = analysis.to_assess(ds, country)
     if not unknown:
         return
     tk.chapters["self-assessment"] = tk.outline.add(1, "self-assessment", "Provisions not yet assessed")
@@ -727,8 +727,8 @@ def build_toolkit(ds: Dataset, iso3: str | None, lang: str = "en") -> Toolkit:
         tk.kits = kit_views(ds, country, outline)
         tk.chapters["coverage"] = outline.add(1, "gap-analysis", "Gap analysis")
         tk.coverage_rows = analysis.coverage_table(ds, country)
-        _gap_provisions(ds, tk, rows)
-        _self_assessment(ds, tk, rows)
+        _gap_provisions(ds, tk, country)
+        _self_assessment(ds, tk, country)
         tk.summary = _summary(ds, tk, country)
     else:
         tk.chapters["ratifications"] = outline.add(1, "ratifications", "Ratifications across the region")

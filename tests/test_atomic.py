@@ -219,3 +219,19 @@ def test_killed_outright_the_next_build_cleans_up(project):
     assert code == 0, log
     assert snapshot(project["site"]) == snapshot(project["reference"])
     assert leftovers(project["site"].parent) == []
+
+
+def test_an_interrupt_python_dropped_still_stops_the_build():
+    """Python drops an exception raised inside some callbacks (a weak reference's, while a module is imported):
+    the signal is remembered, and the check before the swap raises it again."""
+    from tiptoolkit.build import interrupts_as_exceptions
+
+    with interrupts_as_exceptions() as interrupt:
+        interrupt.check()  # nothing received yet
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(1)
+        except KeyboardInterrupt:
+            pass  # as when the exception is raised where Python ignores it
+        with pytest.raises(KeyboardInterrupt, match="signal 15"):
+            interrupt.check()

@@ -82,24 +82,43 @@ def build_lock(site_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+class Interrupt:
+    """The signal that interrupted the build, if one did. Python drops an exception raised while it runs certain
+    callbacks (a weak reference's, inside the import machinery), so the interrupt is also remembered here and
+    checked once more before the new site is swapped in."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+
+    def check(self) -> None:
+        if self.signum is not None:
+            raise KeyboardInterrupt(f"signal {self.signum}")
+
+
 @contextmanager
-def interrupts_as_exceptions() -> Iterator[None]:
-    """Turn SIGTERM into KeyboardInterrupt so clean-up runs as it does for Ctrl-C.
+def interrupts_as_exceptions() -> Iterator[Interrupt]:
+    """Turn SIGTERM, and Ctrl-C unless it is ignored, into KeyboardInterrupt so clean-up runs, and remember it.
 
     A PDF worker forked before it sets its own handlers inherits this one: there it ends the worker quietly,
     as the default action would, since the parent alone cleans up."""
     owner = os.getpid()
+    interrupt = Interrupt()
 
     def handler(signum: int, frame: object) -> None:
         if os.getpid() != owner:
             os._exit(128 + signum)
+        interrupt.signum = signum
         raise KeyboardInterrupt(f"signal {signum}")
 
-    previous = signal.signal(signal.SIGTERM, handler)
+    caught = [signal.SIGTERM] + (
+        [signal.SIGINT] if signal.getsignal(signal.SIGINT) is signal.default_int_handler else []
+    )
+    previous = {signum: signal.signal(signum, handler) for signum in caught}
     try:
-        yield
+        yield interrupt
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, action in previous.items():
+            signal.signal(signum, action)
 
 
 @contextmanager
@@ -221,7 +240,7 @@ def build(
     started = time.perf_counter()
     swapped = False  # an interrupt held back during the swap arrives after it: say which site is in place
     try:
-        with build_lock(site_dir), interrupts_as_exceptions():
+        with build_lock(site_dir), interrupts_as_exceptions() as interrupt:
             # A build killed outright (SIGKILL, power cut) leaves its staging folder: under the lock, nobody uses it.
             for pattern in (f".{site_dir.name}-new-*", f".{site_dir.name}-offline-*"):
                 for stale in site_dir.parent.glob(pattern):
@@ -271,6 +290,7 @@ def build(
                     )
                 if pdfs:
                     os.rename(staging / "pending" / "toolkits", staging / "site" / "toolkits")
+                interrupt.check()  # an interrupt Python dropped (see Interrupt) still stops the build here
                 with signals_deferred():
                     exchange(staging / "site", site_dir)
                     swapped = True

@@ -473,8 +473,8 @@ def _summary(ds: Dataset, tk: Toolkit, country: Country) -> ExecutiveSummary:
             NextStepView(step, anchors.get(step.topic) if anchors.get(step.topic) in known else None)
             for step in analysis.next_steps(ds, country)
         ),
-        unknown=len(analysis.to_assess(ds, country)),
-        assessed=analysis.assessed(ds, country),
+        unknown=len(tk.self_assessment),
+        assessed=tk.position.assessed if tk.position else analysis.assessed(ds, country),
     )
 
 

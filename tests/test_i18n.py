@@ -363,6 +363,44 @@ def test_edition_text_reads_back_in_order(editions, iso3: str, lang: str):
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("iso3", "lang"), list(PDF_PHRASES))
+def test_edition_headings_are_not_stranded(editions, iso3: str, lang: str):
+    """Every bookmarked heading of a national edition has room for content under it (bottom margin 18 mm = 51 pt)."""
+    import pikepdf
+
+    with pikepdf.open(editions[(iso3, lang)]) as pdf:
+        item = pdf.Root.Outlines.First
+        stack = []
+        while item is not None or stack:
+            if item is None:
+                item = stack.pop()
+                continue
+            top = float(item.Dest[3])
+            assert top >= 51 + 45, f"{item.Title} starts {top - 51:.0f} pt above the bottom margin"
+            if "/First" in item:
+                stack.append(item.get("/Next"))
+                item = item.First
+            else:
+                item = item.get("/Next")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("iso3", "lang"), list(PDF_PHRASES))
+def test_edition_checklist_offers_three_answers_in_the_language(dataset: Dataset, editions, iso3: str, lang: str):
+    """Yes, partly or no, shown in the edition's language and saved as the English value the import reads."""
+    from pypdf import PdfReader
+
+    from tiptoolkit.selfassessment import checklist_field_name
+
+    shown = dataset.languages[lang].strings["pdf.answers"].text.split("|")
+    fields = PdfReader(editions[(iso3, lang)]).get_fields()
+    for standard in dataset.victim_protection.standards:
+        for item in standard.checklist:
+            options = [list(option) for option in fields[checklist_field_name(standard.id, item.id)]["/Opt"]]
+            assert options == [["", ""], *map(list, zip(("yes", "partly", "no"), shown))]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("iso3", "lang"), list(PDF_PHRASES))
 def test_edition_fonts_are_the_scripts_noto_faces_and_embedded(editions, iso3: str, lang: str):
     import subprocess
 

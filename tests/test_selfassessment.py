@@ -15,7 +15,7 @@ from tiptoolkit import analysis
 from tiptoolkit.dataset import Dataset
 from tiptoolkit.model import Confidence, Coverage, SourceKind
 from tiptoolkit.pdf.render import render_country
-from tiptoolkit.selfassessment import Refused, field_name, import_assessment, merge
+from tiptoolkit.selfassessment import NOTES, Refused, checklist_field_name, field_name, import_assessment, merge
 from tiptoolkit.validate import validate
 
 RECEIVED = date(2026, 12, 6)
@@ -58,6 +58,10 @@ def test_round_trip_from_a_filled_toolkit_to_the_site(real_copy: Path, tmp_path:
                 field_name(second.key, "coverage"): "full",
                 field_name(second.key, "citation"): "Example Act 2017, art. 3",
                 field_name(third.key, "coverage"): "none",  # no national provision named: cannot be imported
+                checklist_field_name("identification", "written-guidance"): "partly",
+                checklist_field_name("identification", "preliminary-stage"): "no",
+                checklist_field_name("identification", NOTES): "No written guidance for labour inspectors.",
+                checklist_field_name("shelter", NOTES): "Two shelters, both in the capital.",
             },
         )
     )
@@ -82,8 +86,21 @@ def test_round_trip_from_a_filled_toolkit_to_the_site(real_copy: Path, tmp_path:
     assert "afg-filled.pdf" in imported.sources[0].title and imported.last_reviewed == RECEIVED
     assert rows[second.key].coverage is Coverage.FULL and rows[third.key].coverage is Coverage.UNKNOWN
     assert len(analysis.to_assess(dataset, dataset.countries["afg"])) == len(analysis.to_assess(dataset, country)) - 2
+    assert outcome.checklist == ["vps/identification", "vps/shelter"]
+    answers = analysis.checklist_answers(dataset.countries["afg"])
+    assert answers["vps/identification"].answers == {"written-guidance": "partly", "preliminary-stage": "no"}
+    assert answers["vps/identification"].note == "No written guidance for labour inspectors."
+    assert answers["vps/shelter"].answers == {} and answers["vps/shelter"].confidence is Confidence.LOW
+    assert [s.kind for s in answers["vps/shelter"].sources] == [SourceKind.SELF_ASSESSMENT]
+    again = PdfReader(io.BytesIO(render_country(dataset, "AFG"))).get_fields()  # the next edition comes pre-filled
+    assert again[checklist_field_name("identification", "written-guidance")]["/V"] == "partly"
+    assert again[checklist_field_name("identification", NOTES)]["/V"] == "No written guidance for labour inspectors."
+    assert not again[checklist_field_name("identification", "frontline-training")].get("/V")
     page = _page(dataset, "afg")
     assert "Example Act 2017, art. 12(2)" in page and "Covers adults only; nothing on children." in page
+    identification = len(dataset.standards["vps/identification"].checklist)
+    assert f"2 of {identification} questions answered (yes 0, partly 1, no 1)" in page
+    assert "No written guidance for labour inspectors." in page and "Two shelters, both in the capital." in page
     text = (real_copy / "countries/afg.yaml").read_text(encoding="utf-8")
     assert "&id" not in text and "*id" not in text  # plain YAML an editor can review, no anchors
 
@@ -124,5 +141,5 @@ def test_what_cannot_be_imported_is_refused_in_words(real_copy: Path, tmp_path: 
     writer.add_blank_page(100, 100)
     with blank.open("wb") as out:
         writer.write(out)
-    with pytest.raises(Refused, match="no self-assessment answers found"):
+    with pytest.raises(Refused, match="no answers found"):
         import_assessment(real_copy, blank)

@@ -88,6 +88,21 @@ def test_minimal_fixture_is_clean(minimal):
             "    status: signatory\n",
             "a signatory needs the signature date",
         ),
+        # checklist_answers_resolve
+        (
+            COUNTRY,
+            "  - standard: vps/shelter\n",
+            "  - standard: vps/housing\n",
+            "'vps/housing' is not a victim protection",
+        ),
+        (COUNTRY, "      open: no\n", "      opened: no\n", "'opened' is not an item of vps/shelter's checklist"),
+        (
+            COUNTRY,
+            "    confidence: low\ncontacts:",
+            "    confidence: low\n  - standard: vps/shelter\n    last_reviewed: 2026-11-01\n    sources: [{title: T}]\n"
+            "contacts:",
+            "'vps/shelter' is answered twice",
+        ),
         # coverage_justified
         (COUNTRY, "    citation: Act 2007, s.3\n", "", "coverage 'partial' needs the national provision"),
         (COUNTRY, "    note: Covers only some forms of exploitation.\n", "", "needs a `note`"),
@@ -205,6 +220,14 @@ def test_regional_conventions_do_not_make_a_provision_mandatory(minimal):
     edit(minimal / "instruments/test-protocol.yaml", "kind: protocol", "kind: regional-convention")
     found = messages(minimal)
     assert any(m.startswith(LAW) and "marked mandatory, but nothing it implements binds" in m for m in found), found
+
+
+def test_checklist_answers_are_yes_partly_or_no(minimal):
+    """A bare `no` (a boolean to YAML 1.1) is the answer no; anything else is refused in words."""
+    assert messages(minimal) == []  # the fixture answers `open: no`, unquoted
+    edit(minimal / COUNTRY, "      open: no\n", "      open: maybe\n")
+    (message,) = messages(minimal)
+    assert "protection_checklist[0].answers.open" in message and "'yes', 'partly' or 'no'" in message
 
 
 def test_every_rule_is_exercised():

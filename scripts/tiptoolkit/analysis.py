@@ -11,10 +11,12 @@ from pydantic import BaseModel
 
 from .dataset import Dataset, article_key, walk
 from .model import (
+    CHECKLIST_ANSWERS,
     ActionPlan,
     Agreement,
     Article,
     Assessment,
+    ChecklistAnswers,
     Confidence,
     Contact,
     Country,
@@ -35,6 +37,7 @@ from .model import (
     SopStep,
     Source,
     SourceKind,
+    Standard,
     TreatyAction,
     TreatyStatus,
 )
@@ -259,6 +262,29 @@ def gaps(ds: Dataset, country: Country) -> list[CoverageRow]:
 def to_assess(ds: Dataset, country: Country) -> list[CoverageRow]:
     """Mandatory provisions whose coverage nobody has assessed yet."""
     return [row for row in coverage(ds, country) if row.needs_assessment and row.provision.mandatory]
+
+
+def checklist_answers(country: Country) -> dict[str, ChecklistAnswers]:
+    """The country's own answers to the victim protection checklist, by standard (`vps/<id>`)."""
+    return {record.standard: record for record in country.protection_checklist}
+
+
+@dataclass(frozen=True)
+class AnsweredStandard:
+    standard: Standard
+    record: ChecklistAnswers
+
+    @property
+    def counts(self) -> tuple[int, ...]:
+        """How many items were answered yes, partly and no (`CHECKLIST_ANSWERS` order)."""
+        given = list(self.record.answers.values())
+        return tuple(given.count(answer) for answer in CHECKLIST_ANSWERS)
+
+
+def answered_checklist(ds: Dataset, country: Country) -> list[AnsweredStandard]:
+    """The standards the country has answered the checklist of, in the standards' order."""
+    answers = checklist_answers(country)
+    return [AnsweredStandard(ds.standards[key], answers[key]) for key in ds.standards if key in answers]
 
 
 def gaps_by_pillar(ds: Dataset, country: Country) -> dict[Pillar, tuple[int, int]]:

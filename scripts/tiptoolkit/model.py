@@ -239,7 +239,7 @@ ObjectiveTranslation = translation_model("ObjectiveTranslation", "title", "descr
 ActivityTranslation = translation_model("ActivityTranslation", "title", "description")
 CooperationTranslation = translation_model("CooperationTranslation", "title", "purpose", "scope")
 PrincipleTranslation = translation_model("PrincipleTranslation", "title", "text")
-SopStepTranslation = translation_model("SopStepTranslation", "title", "action")
+SopStepTranslation = translation_model("SopStepTranslation", "title", "action", "time_limit")
 ReferralFormTranslation = translation_model("ReferralFormTranslation", "title", "instructions")
 FormSectionTranslation = translation_model("FormSectionTranslation", "title")
 FormFieldTranslation = translation_model("FormFieldTranslation", "label", "help")
@@ -500,6 +500,24 @@ class Assessment(Model):
     confidence: Confidence = Confidence.HIGH
 
 
+CHECKLIST_ANSWERS = ("yes", "partly", "no")  # how a victim protection checklist item is answered
+ChecklistAnswer = Annotated[
+    Literal["yes", "partly", "no"],
+    # YAML 1.1 (PyYAML) reads a bare `yes` or `no` as a boolean; an editor means the answer.
+    BeforeValidator(lambda value: ("yes" if value else "no") if isinstance(value, bool) else value),
+]
+
+
+class ChecklistAnswers(Sourced):
+    """A government's own answers to one victim protection standard's checklist, returned in its toolkit."""
+
+    standard: Ref = Field(description="The standard answered, e.g. `vps/identification`.")
+    answers: dict[Slug, ChecklistAnswer] = Field(
+        default_factory=dict, description="Checklist item id -> `yes`, `partly` or `no`."
+    )
+    note: str | None = Field(default=None, description="What is missing and who acts next, as written.")
+
+
 class ActionPlan(Sourced):
     title: Text
     start: int | None = Field(default=None, ge=1990, le=2100)
@@ -558,6 +576,9 @@ class Country(Sourced):
     ratifications: list[Ratification] = Field(min_length=1)
     laws: list[Law] = Field(default_factory=list)
     coverage: list[Assessment] = Field(default_factory=list)
+    protection_checklist: list[ChecklistAnswers] = Field(
+        default_factory=list, description="The country's answers to the victim protection checklist, one per standard."
+    )
     action_plans: list[ActionPlan] = Field(default_factory=list)
     coordination_body: CoordinationBody | None = None
     agreements: list[Agreement] = Field(default_factory=list)

@@ -314,6 +314,33 @@ def coverage_justified(ds: Dataset) -> Iterator[Problem]:
 
 
 @rule
+def checklist_answers_resolve(ds: Dataset) -> Iterator[Problem]:
+    """A country's checklist answers name a standard once each, and only that standard's items."""
+    if "vps" in ds.failed:
+        return
+    for country in ds.countries.values():
+        seen: set[str] = set()
+        for record in country.protection_checklist:
+            standard = ds.standards.get(record.standard)
+            if standard is None:
+                yield ds.problem(
+                    record, "standard", f"{record.standard!r} is not a victim protection standard: use `vps/<id>`"
+                )
+                continue
+            if record.standard in seen:
+                yield ds.problem(record, "standard", f"{record.standard!r} is answered twice: merge the two records")
+            seen.add(record.standard)
+            items = [item.id for item in standard.checklist]
+            for item in record.answers:
+                if item not in items:
+                    yield ds.problem(
+                        record,
+                        "answers",
+                        f"{item!r} is not an item of {record.standard}'s checklist: use one of {', '.join(items)}",
+                    )
+
+
+@rule
 def mandatory_provisions_assessed(ds: Dataset) -> Iterator[Problem]:
     if ds.failed & {"tip-model-law", "som-model-law"} or not ds.model_laws:
         return

@@ -21,8 +21,10 @@ from .. import __version__, analysis
 from ..changes import site_url
 from ..dataset import Dataset
 from ..model import (
+    CHECKLIST_ANSWERS,
     ActionPlanTemplate,
     Agreement,
+    ChecklistAnswers,
     Contact,
     Country,
     Coverage,
@@ -36,7 +38,7 @@ from ..model import (
     Term,
 )
 from ..regions import country_name
-from ..selfassessment import field_name
+from ..selfassessment import NOTES, checklist_field_name, field_name
 from ..text import plain
 
 AUTHOR = "Counter-Trafficking Toolkit project"
@@ -119,6 +121,7 @@ class FieldView:
     hint: str = ""
     required: bool = False
     sensitive: bool = False
+    choice_labels: tuple[str, ...] = ()  # what a choice shows, when it differs from the value it saves
 
     @property
     def dom_id(self) -> str:
@@ -151,6 +154,7 @@ class ActivityRow:
     verification: tuple[str, ...]
     suggested: tuple[tuple[str, str], ...]  # (what, suggestion) printed under the fields
     fields: tuple[FieldView, ...]  # lead, partners, timeline, budget, status
+    url: str  # the activity on the site, with its description, indicators and means of verification
 
 
 @dataclass(frozen=True)
@@ -172,8 +176,9 @@ class PillarView:
 class StandardView:
     heading: Heading
     standard: Standard
-    checklist: tuple[tuple[FieldView, str], ...]  # (checkbox, question)
+    checklist: tuple[tuple[FieldView, str], ...]  # (answer, question)
     notes: FieldView
+    law: tuple[analysis.CoverageRow, ...] = ()  # a country's coverage of the model provisions the standard rests on
 
 
 @dataclass(frozen=True)
@@ -501,6 +506,7 @@ def _nap(ds: Dataset, tk: Toolkit, country: Country | None) -> None:
     tk.nap = template
     if template is None:
         return
+    site = site_url()
     for pillar in template.pillars:
         heading = tk.outline.add(2, f"nap-{pillar.id.value}", plain(pillar.title))
         objectives = []
@@ -529,36 +535,44 @@ def _nap(ds: Dataset, tk: Toolkit, country: Country | None) -> None:
                             FieldView(f"{base}.budget", f"{where}: budget and source", "multiline"),
                             FieldView(f"{base}.status", f"{where}: status", "choice", choices=PLAN_STATUSES),
                         ),
+                        url=f"{site}action-plan/{pillar.id.value}/#{objective.id}-{activity.id}",
                     )
                 )
             objectives.append(ObjectiveView(objective.id, objective.title, objective.description, tuple(activities)))
         tk.nap_pillars.append(PillarView(heading, pillar.summary, tuple(objectives)))
 
 
-CHECKLIST_ANSWERS = ("", "yes", "partly", "no")  # a checklist item is answered yes, no or partly
+CHECKLIST_CHOICES = ("", *CHECKLIST_ANSWERS)  # unanswered, yes, partly, no
 
 
-def _vps(ds: Dataset, tk: Toolkit) -> None:
+def checklist_field(
+    standard: Standard, item: str, label: str, answered: ChecklistAnswers | None, labels: tuple[str, ...] = ()
+) -> FieldView:
+    """A checklist item's answer (or, for `NOTES`, the standard's notes), pre-filled with the country's last answers."""
+    name = checklist_field_name(standard.id, item)
+    if item == NOTES:
+        return FieldView(name, label, "multiline", (answered.note or "") if answered else "")
+    value = answered.answers.get(item, "") if answered else ""
+    return FieldView(name, label, "choice", value, choices=CHECKLIST_CHOICES, choice_labels=labels)
+
+
+def _vps(ds: Dataset, tk: Toolkit, country: Country | None) -> None:
     standards = ds.victim_protection
     if standards is None:
         return
     tk.vps_intro = standards.introduction
+    rows = {row.key: row for row in analysis.coverage(ds, country)} if country else {}
+    answers = analysis.checklist_answers(country) if country else {}
     for standard in standards.standards:
         heading = tk.outline.add(2, f"vps-{standard.id}", plain(standard.title))
+        answered = answers.get(f"vps/{standard.id}")
         checklist = tuple(
-            (
-                FieldView(
-                    f"vps.{standard.id}.{item.id}",
-                    f"{plain(standard.title)}: {plain(item.text)}",
-                    "choice",
-                    choices=CHECKLIST_ANSWERS,
-                ),
-                item.text,
-            )
+            (checklist_field(standard, item.id, f"{plain(standard.title)}: {plain(item.text)}", answered), item.text)
             for item in standard.checklist
         )
-        notes = FieldView(f"vps.{standard.id}.notes", f"{plain(standard.title)}: notes", "multiline")
-        tk.vps.append(StandardView(heading, standard, checklist, notes))
+        notes = checklist_field(standard, NOTES, f"{plain(standard.title)}: notes", answered)
+        law = tuple(rows[ref] for ref in standard.related if ref in rows)
+        tk.vps.append(StandardView(heading, standard, checklist, notes, law))
 
 
 def _field(form_field: FormField) -> FieldView:
@@ -759,7 +773,7 @@ def build_toolkit(ds: Dataset, iso3: str | None, lang: str = "en") -> Toolkit:
     _nap(ds, tk, country)
 
     tk.chapters["vps"] = outline.add(1, "vps", "Victim protection checklist")
-    _vps(ds, tk)
+    _vps(ds, tk, country)
 
     tk.chapters["cooperation"] = outline.add(1, "cooperation", "Cross-border cooperation")
     _cooperation(ds, tk, country)

@@ -20,7 +20,8 @@ from ..dataset import Dataset
 from ..i18n import ENGLISH, Translator
 from ..localizer import Localizer
 from ..model import Country, Coverage
-from .context import FieldView, Outline, UnknownCountry
+from ..selfassessment import NOTES
+from .context import FieldView, Outline, UnknownCountry, checklist_field
 
 # CSS counter styles for page numbers in the script of each language (Urdu: Extended Arabic-Indic digits).
 DIGITS = {"ne": "devanagari", "hi": "devanagari", "bn": "bengali", "ur": "persian"}
@@ -90,20 +91,19 @@ def build_edition(ds: Dataset, iso3: str, lang: str) -> tuple[Edition, Localizer
     coverage = [row for row in analysis.coverage(ds, country) if row.provision.mandatory]
 
     vps = []
+    answers = analysis.checklist_answers(country)
+    labels = ("", *ts("pdf.answers").split("|"))
     if ds.victim_protection:
         chapters["vps"] = outline.add(1, "vps", trs(ds.victim_protection, "title"))
         for standard in ds.victim_protection.standards:
             heading = outline.add(2, f"vps-{standard.id}", trs(standard, "title"))
+            answered = answers.get(f"vps/{standard.id}")
+            title = trs(standard, "title")
             checks = [
-                (
-                    FieldView(
-                        f"vps.{standard.id}.{item.id}", f"{trs(standard, 'title')}: {trs(item, 'text')}", "checkbox"
-                    ),
-                    item,
-                )
+                (checklist_field(standard, item.id, f"{title}: {trs(item, 'text')}", answered, labels), item)
                 for item in standard.checklist
             ]
-            notes = FieldView(f"vps.{standard.id}.notes", f"{trs(standard, 'title')}: {ts('pdf.notes')}", "multiline")
+            notes = checklist_field(standard, NOTES, f"{title}: {ts('pdf.notes')}", answered)
             vps.append((heading, standard, checks, notes))
 
     nap = []

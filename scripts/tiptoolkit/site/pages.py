@@ -336,6 +336,7 @@ class SiteBuilder:
                 gaps=analysis.gaps(ds, country),
                 to_assess=analysis.to_assess(ds, country),
                 by_pillar=analysis.gaps_by_pillar(ds, country),
+                checklist=analysis.answered_checklist(ds, country),
                 plan=analysis.current_plan(country),
                 agreements=analysis.agreements(ds, country),
                 neighbours=analysis.neighbour_contacts(ds, country),

@@ -345,7 +345,7 @@ def pdftotext(path: Path) -> str:
 
 
 def test_editions_are_those_with_a_translation(dataset: Dataset):
-    from tiptoolkit.pdf.edition import editions as find
+    from tiptoolkit.views.edition import editions as find
 
     assert set(find(dataset)) == set(PDF_PHRASES)
 
@@ -396,7 +396,7 @@ def test_edition_checklist_offers_three_answers_in_the_language(dataset: Dataset
     for standard in dataset.victim_protection.standards:
         for item in standard.checklist:
             options = [list(option) for option in fields[checklist_field_name(standard.id, item.id)]["/Opt"]]
-            assert options == [["", ""], *map(list, zip(("yes", "partly", "no"), shown))]
+            assert options == [["", ""], *map(list, zip(("yes", "partly", "no"), shown, strict=True))]
 
 
 @pytest.mark.slow

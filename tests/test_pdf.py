@@ -26,13 +26,13 @@ import yaml
 from tiptoolkit import analysis
 from tiptoolkit.dataset import DEFAULT_ROOT, Dataset
 from tiptoolkit.files import write_atomic
-from tiptoolkit.pdf import render as render_module
+from tiptoolkit.pdf import jinja, layout
 from tiptoolkit.pdf.cli import default_output, render_one
-from tiptoolkit.pdf.context import build_toolkit
 from tiptoolkit.pdf.fetcher import ASSETS, MAX_DATA_URL, AssetFetcher, RefusedURL
 from tiptoolkit.pdf.render import render_country, render_html
 from tiptoolkit.text import inline, markdown_to_html, plain
 from tiptoolkit.validate import validate
+from tiptoolkit.views.toolkit import build_toolkit
 
 COUNTRY = "NPL"
 ROOT = DEFAULT_ROOT  # the real content; `dataset` (conftest) is it, validated once per session
@@ -405,7 +405,7 @@ def test_each_source_is_listed_once(npl: Rendered) -> None:
 
 def test_merge_sources_joins_citations_of_one_document() -> None:
     from tiptoolkit.model import Source
-    from tiptoolkit.pdf.context import merge_sources
+    from tiptoolkit.views.common import merge_sources
 
     act = "https://example.org/act"
     merged = merge_sources(
@@ -807,9 +807,9 @@ def test_cli_refuses_invalid_content(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 def test_render_is_cheap_to_repeat() -> None:
     # Environment, stylesheets and font configuration are built once per process.
-    assert render_module._environment() is render_module._environment()
-    assert render_module._font_config() is render_module._font_config()
-    assert render_module._stylesheets("a4") is render_module._stylesheets("a4")
+    assert jinja.environment() is jinja.environment()
+    assert layout.font_config() is layout.font_config()
+    assert layout.toolkit_stylesheets("a4") is layout.toolkit_stylesheets("a4")
 
 
 def test_legal_text_levels() -> None:
@@ -828,8 +828,8 @@ def test_legal_text_levels() -> None:
         "(v) letter v",
         "(2) next subsection",
     ]
-    assert render_module._legal_levels(lines) == [1, 2, 2, 3, 3, 3, 3, 3, 2, 2, 2, 2, 1]
-    html = str(render_module._legal("(1) A person [who] <b>x</b>\n(a) *em*"))
+    assert jinja.legal_levels(lines) == [1, 2, 2, 3, 3, 3, 3, 3, 2, 2, 2, 2, 1]
+    html = str(jinja.legal("(1) A person [who] <b>x</b>\n(a) *em*"))
     assert html == '<p class="l1">(1) A person [who] &lt;b&gt;x&lt;/b&gt;</p><p class="l2">(a) <em>em</em></p>'
 
 

@@ -144,8 +144,8 @@ def test_country_pages_link_their_pocket_guide(dataset: Dataset, pages: dict[str
 
 def test_pocket_guides_in_national_languages_are_linked(dataset: Dataset, pages: dict[str, str]) -> None:
     """English pages offer the other editions; the Nepali edition offers the Nepali guide first."""
-    from tiptoolkit.pdf.edition import editions
     from tiptoolkit.site.pages import Linker, SiteBuilder
+    from tiptoolkit.views.edition import editions
 
     assert editions(dataset)
     for iso3, lang in editions(dataset):
@@ -357,7 +357,7 @@ def strip_marks(text: str) -> str:
 
 
 def test_a_pocket_guide_for_every_national_language_edition(dataset: Dataset, national_pockets) -> None:
-    from tiptoolkit.pdf.edition import editions
+    from tiptoolkit.views.edition import editions
 
     assert set(national_pockets) == set(editions(dataset)) == {("npl", "ne"), ("bgd", "bn"), ("pak", "ur")}
 
@@ -436,9 +436,9 @@ def test_national_pocket_guide_is_a6_in_the_scripts_own_fonts(national_pockets, 
 def test_national_pocket_guide_numbers_pages_in_its_digits_and_direction(
     dataset: Dataset, national_pockets, iso3: str, lang: str
 ) -> None:
-    from tiptoolkit.pdf import products
+    from tiptoolkit.pdf import pocket
 
-    html = products.pocket_html(dataset, iso3, lang)
+    html = pocket.pocket_html(dataset, iso3, lang)
     direction = "rtl" if lang == "ur" else "ltr"
     assert f'<html lang="{lang}" dir="{direction}">' in html
     digits = {"ne": "devanagari", "bn": "bengali", "ur": "persian"}[lang]
@@ -453,21 +453,21 @@ def test_national_pocket_guide_numbers_pages_in_its_digits_and_direction(
 def test_national_pocket_guide_draws_no_missing_glyph(dataset: Dataset, iso3: str, lang: str, caplog) -> None:
     import logging
 
-    from tiptoolkit.pdf import products
+    from tiptoolkit.pdf import pocket
 
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
-        products.render_pocket(dataset, iso3, lang)
+        pocket.render_pocket(dataset, iso3, lang)
     assert not [r for r in caplog.records if ".notdef" in r.getMessage()]
 
 
 def test_untranslated_text_in_a_national_guide_is_marked_english(dataset: Dataset) -> None:
     """A neighbour's agency without a Nepali translation stands in English, marked so fonts and readers know."""
     from tiptoolkit.i18n import Translator
-    from tiptoolkit.pdf import products
+    from tiptoolkit.pdf import pocket
 
     translator = Translator(dataset, "ne")
     guide = analysis.pocket_guide(dataset, dataset.countries["npl"])
-    html = products.pocket_html(dataset, "npl", "ne")
+    html = pocket.pocket_html(dataset, "npl", "ne")
     for contact in [*guide.contacts, *(c for _, cs in guide.neighbours for c in cs)]:
         role = translator.field(contact, "role")
         if role.fallback:

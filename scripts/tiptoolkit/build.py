@@ -222,6 +222,24 @@ def zip_folder(folder: Path, target: Path, top: str) -> None:
             archive.writestr(info, path.read_bytes())
 
 
+def build_sites(
+    root: Path, staging: Path, name: str, editions: list[str], manifest: dict | None, epoch: str, with_pdfs: bool
+) -> None:
+    """Every language edition of the site into `staging/site`, and the offline copy zipped into its downloads.
+
+    English at the root, then each translated edition in <site>/<lang>/ (after: MkDocs empties its folder)."""
+    mkdocs_build(root, staging / "site", pdf_manifest=manifest, epoch=epoch)
+    for lang in editions:
+        mkdocs_build(root, staging / "site" / lang, pdf_manifest=manifest, epoch=epoch, lang=lang)
+    with tempfile.TemporaryDirectory(prefix=f".{name}-offline-", dir=staging.parent) as offline:
+        mkdocs_build(root, Path(offline), offline=True, pdf_manifest=manifest, epoch=epoch)
+        for lang in editions:
+            mkdocs_build(root, Path(offline) / lang, offline=True, pdf_manifest=manifest, epoch=epoch, lang=lang)
+        if with_pdfs:
+            shutil.copytree(staging / "pending" / "toolkits", Path(offline) / "toolkits")
+        zip_folder(Path(offline), staging / "site" / "downloads" / "offline-site.zip", "counter-trafficking-toolkit")
+
+
 def build(
     root: Path = DEFAULT_ROOT,
     site_dir: Path = Path("site"),
@@ -270,24 +288,8 @@ def build(
                         cache_dir=cache_dir or DEFAULT_CACHE,
                         report=report,
                     )
-                # English at the root, then each translated edition in <site>/<lang>/ (after: MkDocs empties its folder).
                 editions = sorted(code for code in dataset.languages if code != "en")
-                mkdocs_build(root, staging / "site", pdf_manifest=manifest, epoch=epoch)
-                for lang in editions:
-                    mkdocs_build(root, staging / "site" / lang, pdf_manifest=manifest, epoch=epoch, lang=lang)
-                with tempfile.TemporaryDirectory(prefix=f".{site_dir.name}-offline-", dir=site_dir.parent) as offline:
-                    mkdocs_build(root, Path(offline), offline=True, pdf_manifest=manifest, epoch=epoch)
-                    for lang in editions:
-                        mkdocs_build(
-                            root, Path(offline) / lang, offline=True, pdf_manifest=manifest, epoch=epoch, lang=lang
-                        )
-                    if pdfs:
-                        shutil.copytree(staging / "pending" / "toolkits", Path(offline) / "toolkits")
-                    zip_folder(
-                        Path(offline),
-                        staging / "site" / "downloads" / "offline-site.zip",
-                        "counter-trafficking-toolkit",
-                    )
+                build_sites(root, staging, site_dir.name, editions, manifest, epoch, with_pdfs=pdfs)
                 if pdfs:
                     os.rename(staging / "pending" / "toolkits", staging / "site" / "toolkits")
                 interrupt.check()  # an interrupt Python dropped (see Interrupt) still stops the build here

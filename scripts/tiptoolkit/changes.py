@@ -25,11 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from . import analysis
-from .dataset import DEFAULT_ROOT, Dataset, load_dataset, today
+from .dataset import PROJECT, Dataset, load_dataset, site_url, today
 from .model import Model
 from .validate import validate
 
-PROJECT = DEFAULT_ROOT.parent
 SHORT = 80  # values up to this long, on one line, are shown in full
 PER_SUBJECT = 30  # changes listed per country, instrument...; the rest are counted
 MAX_COMMENT = 60_000  # characters; GitHub's limit for a comment is 65,536
@@ -322,12 +321,6 @@ def _title(model: Model) -> str:
 
 
 # ---------------------------------------------------------------- pages and PDFs
-
-
-def site_url(project: Path = PROJECT) -> str:
-    config = project / "mkdocs.yml"
-    match = re.search(r"^site_url:\s*(\S+)", config.read_text(encoding="utf-8"), re.M) if config.exists() else None
-    return (match.group(1) if match else "/").rstrip("/") + "/"
 
 
 def _pages(ds: Dataset, now: date) -> dict[str, str]:

@@ -147,7 +147,7 @@ def _csp(args: argparse.Namespace) -> int:
     return csp(args.site_dir)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:  # long: the command line, one argparse block per command
     parser = argparse.ArgumentParser(prog="tiptoolkit", description=__doc__)
     parser.add_argument("--version", action="version", version=f"tiptoolkit {__version__}")
     parser.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="content folder (default: toolkit_data)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from .model import (
 from .problems import Problem
 
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "toolkit_data"
+PROJECT = DEFAULT_ROOT.parent
 
 
 def today() -> date:
@@ -227,3 +229,11 @@ def _nesting_fields(cls: type[BaseModel]) -> tuple[str, ...]:
         return any(holds_model(arg) for arg in typing.get_args(annotation))
 
     return tuple(name for name, info in cls.model_fields.items() if holds_model(info.annotation))
+
+
+def site_url(project: Path = PROJECT) -> str:
+    """The site's address from mkdocs.yml, ending in `/` (`/` when none is set); read as text, as the file holds
+    MkDocs-only YAML tags."""
+    config = project / "mkdocs.yml"
+    match = re.search(r"^site_url:\s*(\S+)", config.read_text(encoding="utf-8"), re.M) if config.exists() else None
+    return (match.group(1) if match else "/").rstrip("/") + "/"

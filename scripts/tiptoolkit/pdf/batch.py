@@ -29,8 +29,12 @@ from .. import __version__, analysis
 from ..analysis import countries_in_order
 from ..dataset import CACHE_ROOT, Dataset, today
 from ..files import write_atomic
-from . import products
-from .render import ASSETS, render_html
+from ..views.edition import editions
+from .accession import accession_html
+from .fetcher import ASSETS
+from .layout import POCKET_PAPER, layout_job
+from .pocket import pocket_html
+from .render import render_html
 
 DEFAULT_CACHE = CACHE_ROOT / "pdf"
 
@@ -74,32 +78,28 @@ def jobs_for(dataset: Dataset, langs: tuple[str, ...] = ("en",)) -> list[Job]:
                 )
             )
         if analysis.pocket_guide(dataset, country) is not None:
-            jobs.append(Job(analysis.pocket_stem(country), country.id, paper=products.POCKET_PAPER, kind="pocket"))
-    # National-language editions of the toolkits (npl-ne, bgd-bn, pak-ur...: see pdf/edition.py) and of the
+            jobs.append(Job(analysis.pocket_stem(country), country.id, paper=POCKET_PAPER, kind="pocket"))
+    # National-language editions of the toolkits (npl-ne, bgd-bn, pak-ur...: see views/edition.py) and of the
     # pocket guides (npl-pocket-ne...).
-    from .edition import editions
-
     if "en" in langs:
         for iso3, lang in editions(dataset):
             jobs.append(Job(f"{iso3}-{lang}", iso3, lang))
             country = dataset.countries[iso3]
             if analysis.pocket_guide(dataset, country) is not None:
-                jobs.append(
-                    Job(analysis.pocket_stem(country, lang), iso3, lang, paper=products.POCKET_PAPER, kind="pocket")
-                )
+                jobs.append(Job(analysis.pocket_stem(country, lang), iso3, lang, paper=POCKET_PAPER, kind="pocket"))
     return jobs
 
 
 def job_html(dataset: Dataset, job: Job) -> str:
     """The HTML of one job: everything its PDF shows, so that its hash is the cache key."""
     if job.kind == "accession":
-        return products.accession_html(dataset, job.iso3, job.instrument, job.lang)
+        return accession_html(dataset, job.iso3, job.instrument, job.lang)
     if job.kind == "pocket":
-        return products.pocket_html(dataset, job.iso3, job.lang)
+        return pocket_html(dataset, job.iso3, job.lang)
     return render_html(dataset, job.iso3, job.lang, job.paper)
 
 
-layout = products.layout  # HTML and paper -> PDF bytes, for every kind of job
+layout = layout_job  # HTML and paper -> PDF bytes, for every kind of job
 
 
 def shard(jobs: list[Job], spec: str | None) -> list[Job]:

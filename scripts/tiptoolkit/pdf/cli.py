@@ -42,7 +42,7 @@ def render_one(root: Path, country: str, lang: str = "en", output: Path | None =
         )
         return 1
     if national:
-        from .edition import editions
+        from ..views.edition import editions
 
         found = editions(dataset)
         if (country.lower(), lang) not in found:
@@ -96,20 +96,21 @@ def render_product(
         print(f"no {lang!r} edition of the {what}: languages are {offered}", file=sys.stderr)
         return 2
     from ..files import write_atomic
-    from . import products
+    from .accession import render_accession
+    from .pocket import render_pocket
 
     started = time.perf_counter()
     if kind == "pocket":
         if dataset.frontline is None:
             print("no frontline guide in the content: add toolkit_data/frontline/frontline.yaml", file=sys.stderr)
             return 2
-        data, stem = products.render_pocket(dataset, found.id, lang), pocket_stem(found, lang)
+        data, stem = render_pocket(dataset, found.id, lang), pocket_stem(found, lang)
     else:
         if instrument not in dataset.instruments:
             known = ", ".join(sorted(dataset.instruments))
             print(f"unknown instrument {instrument!r}: use one of {known}", file=sys.stderr)
             return 2
-        data = products.render_accession(dataset, found.id, instrument)
+        data = render_accession(dataset, found.id, instrument)
         stem = accession_stem(found, dataset.instruments[instrument])
     target = write_atomic(output or Path("site") / "toolkits" / f"{stem}.pdf", data, durable=True)
     print(target)

@@ -1,181 +1,60 @@
-"""National-language editions of a country toolkit (`npl-ne`, `bgd-bn`, `pak-ur`...): the parts that are
-translated, in the reader's language and script, set with the Noto fonts of that script and, for Urdu, right to
-left with mirrored running heads, page numbers and tables.
-
-An edition holds what a frontline official or a ministry needs in their language: where the country stands, the
-victim protection checklist (fillable), the objectives of a national action plan (fillable) and the cross-border
-referral form (fillable), and the contact agencies. Text not translated yet is printed in English, marked.
-The full toolkit (gap analysis, model provisions) stays in English.
+"""National-language editions of a country toolkit (`npl-ne`, `bgd-bn`, `pak-ur`...), laid out in the reader's
+script: the Noto fonts of that script, its digits in the page numbers and, for Urdu, right to left with mirrored
+running heads, page numbers and tables. What an edition holds is its view's (views/edition.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from markupsafe import Markup
 
-from .. import __version__, analysis
+from .. import analysis
 from ..dataset import Dataset
-from ..i18n import ENGLISH, Translator
-from ..localizer import Localizer
-from ..model import Country, Coverage
-from ..selfassessment import NOTES
-from .context import FieldView, Outline, UnknownCountry, checklist_field
-
-# CSS counter styles for page numbers in the script of each language (Urdu: Extended Arabic-Indic digits).
-DIGITS = {"ne": "devanagari", "hi": "devanagari", "bn": "bengali", "ur": "persian"}
-# The face of each script, also for the running heads (page margin boxes do not match `:lang()`).
-FONTS = {
-    "ne": ("Noto Sans Devanagari", "Noto Sans"),
-    "hi": ("Noto Sans Devanagari", "Noto Sans"),
-    "bn": ("Noto Sans Bengali", "Noto Sans"),
-    "ur": ("Noto Naskh Arabic", "Noto Sans"),  # Naskh, not Nastaliq: see pdf/actualtext.py
-}
+from ..model import Coverage
+from ..views.common import UnsupportedLanguage
+from ..views.edition import build_edition, editions, months
+from .jinja import environment
+from .layout import Paper, check_paper, css_fonts, css_string, digits, paper_css, stylesheet_text
 
 
-def css_string(text: str) -> Markup:
-    """A CSS string literal for a `<style>` element (never HTML-escaped: `<` cannot close it, see below)."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ").replace("\n", " ")
-    return Markup(f'"{escaped}"')
+def edition_html(dataset: Dataset, iso3: str | None, lang: str, paper: Paper = "a4", standalone: bool = False) -> str:
+    """A national-language edition: the translated parts of a country toolkit (see views/edition.py)."""
+    check_paper(paper)
+    if iso3 is None or (iso3.lower(), lang) not in editions(dataset):
+        known = ", ".join(f"{c.upper()} --lang {code}" for c, code in editions(dataset))
+        raise UnsupportedLanguage(f"no {lang!r} edition for {iso3 or 'the region'}: editions are {known}")
+    ed, l10n = build_edition(dataset, iso3, lang)
+    month_names = months(l10n.translator)
+    english = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
+    def date(value: object) -> str:
+        return " ".join(
+            month_names[english.index(w)] if w in english else w for w in analysis.format_date(value).split(" ")
+        )
 
-def css_fonts(lang: str) -> Markup:
-    return Markup(", ").join(css_string(name) for name in FONTS.get(lang, ("Noto Sans",))) + Markup(", sans-serif")
+    def status(cell: analysis.RatificationCell) -> Markup:
+        if not cell.record:
+            return l10n.t("ratification.no_record")
+        label = l10n.t("ratification." + cell.status.value.replace("-", "_"))
+        details = [l10n.ts("action." + cell.record.action.value)] if cell.record.action else []
+        if cell.date:
+            details.append(date(cell.date))
+        return Markup("{} ({})").format(label, ", ".join(details)) if details else label
 
-
-def editions(ds: Dataset) -> list[tuple[str, str]]:
-    """(country id, language) of every national-language edition: a country's language with interface strings."""
-    return [
-        (country.id, lang)
-        for country in analysis.countries_in_order(ds)
-        for lang in country.languages
-        if lang != ENGLISH and lang in ds.languages
-    ]
-
-
-@dataclass
-class Edition:
-    lang: str
-    direction: str
-    language_name: str
-    country: Country
-    name: str  # the country's name in the language
-    outline: Outline
-    chapters: dict
-    instruments: list
-    counts: dict
-    mandatory_total: int
-    assessed: analysis.Assessed
-    plan: Any
-    vps: list  # (heading, standard, [(field, item)], notes field)
-    nap: list  # (heading, pillar, [(objective, fields)])
-    referral: list  # (section, [(field view, form field)])
-    contacts: list
-    edition: Any
-    version: str
-    english_pdf: str
-    digits: str
-
-
-def build_edition(ds: Dataset, iso3: str, lang: str) -> tuple[Edition, Localizer]:
-    country = ds.countries.get(iso3.lower())
-    if country is None:
-        raise UnknownCountry(iso3)
-    translator = Translator(ds, lang)
-    l10n = Localizer(translator, plain_fields=True)
-    ts, trs = l10n.ts, l10n.trs
-    name = trs(country, "name")
-    outline = Outline()
-    chapters = {"position": outline.add(1, "position", ts("country.position", country=name))}
-    coverage = [row for row in analysis.coverage(ds, country) if row.provision.mandatory]
-
-    vps = []
-    answers = analysis.checklist_answers(country)
-    labels = ("", *ts("pdf.answers").split("|"))
-    if ds.victim_protection:
-        chapters["vps"] = outline.add(1, "vps", trs(ds.victim_protection, "title"))
-        for standard in ds.victim_protection.standards:
-            heading = outline.add(2, f"vps-{standard.id}", trs(standard, "title"))
-            answered = answers.get(f"vps/{standard.id}")
-            title = trs(standard, "title")
-            checks = [
-                (checklist_field(standard, item.id, f"{title}: {trs(item, 'text')}", answered, labels), item)
-                for item in standard.checklist
-            ]
-            notes = checklist_field(standard, NOTES, f"{title}: {ts('pdf.notes')}", answered)
-            vps.append((heading, standard, checks, notes))
-
-    nap = []
-    statuses = ("", *ts("pdf.statuses").split("|"))
-    if ds.action_plan:
-        chapters["nap"] = outline.add(1, "nap", trs(ds.action_plan, "title"))
-        for pillar in ds.action_plan.pillars:
-            heading = outline.add(2, f"nap-{pillar.id.value}", trs(pillar, "title"))
-            rows = []
-            for objective in pillar.objectives:
-                base = f"nap.{pillar.id.value}.{objective.id}"
-                where = f"{trs(pillar, 'title')}, {trs(objective, 'title')}"
-                rows.append(
-                    (
-                        objective,
-                        (
-                            FieldView(f"{base}.lead", f"{where}: {ts('pdf.col_lead')}", "multiline"),
-                            FieldView(f"{base}.timeline", f"{where}: {ts('plan.timeline')}", "multiline"),
-                            FieldView(f"{base}.status", f"{where}: {ts('col.status')}", "choice", choices=statuses),
-                        ),
-                    )
-                )
-            nap.append((heading, pillar, rows))
-
-    referral = []
-    if ds.cooperation:
-        form = ds.cooperation.referral_form
-        chapters["referral"] = outline.add(1, "referral", trs(form, "title"))
-        for section in form.sections:
-            fields = [
-                (
-                    FieldView(
-                        f"referral.{f.id}",
-                        trs(f, "label"),
-                        f.type,
-                        choices=("", *f.choices) if f.type == "choice" else (),
-                    ),
-                    f,
-                )
-                for f in section.fields
-            ]
-            referral.append((section, fields))
-
-    chapters["contacts"] = outline.add(1, "contacts", ts("country.contacts", country=name))
-    contacts = [(country, list(country.contacts))] + [
-        (neighbour, list(found)) for neighbour, found in analysis.neighbour_contacts(ds, country)
-    ]
-    items = [country, *(m for m in (ds.action_plan, ds.victim_protection, ds.cooperation) if m is not None)]
-    edition = Edition(
-        lang=lang,
-        direction=translator.direction,
-        language_name=translator.language.name,
-        country=country,
-        name=name,
-        outline=outline,
-        chapters=chapters,
-        instruments=[analysis.ratification(ds, country, i) for i in analysis.instruments_in_order(ds)],
-        counts={c: sum(1 for r in coverage if r.coverage is c) for c in Coverage},
-        mandatory_total=len(coverage),
-        assessed=analysis.assessed(ds, country),
-        plan=analysis.current_plan(country),
-        vps=vps,
-        nap=nap,
-        referral=referral,
-        contacts=contacts,
-        edition=analysis.newest_reviewed(*items),
-        version=__version__,
-        english_pdf=f"{country.id}-en.pdf",
-        digits=DIGITS.get(lang, "decimal"),
+    stylesheet = Markup(stylesheet_text() + "\n" + paper_css(paper)) if standalone else None
+    return (
+        environment()
+        .get_template("edition.html.j2")
+        .render(
+            ed=ed,
+            t=l10n.t,
+            ts=l10n.ts,
+            tr=l10n.tr,
+            d=date,
+            status=status,
+            Coverage=Coverage,
+            stylesheet=stylesheet,
+            css=css_string,
+            fonts=css_fonts(lang),
+            digits=digits(lang),
+        )
     )
-    return edition, l10n
-
-
-def months(translator: Translator) -> list[str]:
-    return translator.string("date.months").text.split()

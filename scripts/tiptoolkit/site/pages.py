@@ -288,7 +288,7 @@ class SiteBuilder:
             if code != ENGLISH and stem(code) in self.pdfs
         ]
 
-    def build(self) -> list[Page]:
+    def build(self) -> list[Page]:  # long: every page of the site, one declaration each, in navigation order
         ds = self.ds
         countries = analysis.countries_in_order(ds)
         instruments = analysis.instruments_in_order(ds)

@@ -1,4 +1,4 @@
-"""The view model of one toolkit PDF: everything the templates show, decided here.
+"""The view model of one country toolkit (or the regional edition): everything its templates show, decided here.
 
 Templates hold layout; this module holds the choices: which sections a country
 edition has, what each heading is called and numbered, which provisions are
@@ -8,7 +8,7 @@ so the printed table of contents and the PDF bookmarks come from one list.
 Form field names are stable and meaningful; readers' tools and our tests rely on them:
 - `nap.body.name`, `nap.body.lead`, `nap.plan.title`, ... (pre-filled facts, editable)
 - `nap.<pillar>.<objective>.<activity>.{lead,partners,timeline,budget,status}`
-- `vps.<standard>.<checklist item>` (checkboxes) and `vps.<standard>.notes`
+- `vps.<standard>.<checklist item>` (yes, partly or no) and `vps.<standard>.notes`
 - `referral.<field id>`
 """
 
@@ -18,13 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .. import __version__, analysis
-from ..changes import site_url
-from ..dataset import Dataset
+from ..dataset import Dataset, site_url
 from ..model import (
-    CHECKLIST_ANSWERS,
     ActionPlanTemplate,
     Agreement,
-    ChecklistAnswers,
     Contact,
     Country,
     Coverage,
@@ -33,99 +30,31 @@ from ..model import (
     ModelLaw,
     Pillar,
     Provision,
-    Source,
     Standard,
     Term,
 )
 from ..regions import country_name
-from ..selfassessment import NOTES, checklist_field_name, field_name
+from ..selfassessment import NOTES, field_name
 from ..text import plain
+from .common import (
+    AUTHOR,
+    FieldView,
+    Heading,
+    Outline,
+    SourceView,
+    checklist_field,
+    find_country,
+    merge_sources,
+    provision_title,
+    ref_label,
+)
+from .kits import kit_views
 
-AUTHOR = "Counter-Trafficking Toolkit project"
 REGIONS = {"south-asia": "South Asia"}
-COVERAGE_LABELS = {
-    Coverage.FULL: "Covered",
-    Coverage.PARTIAL: "Partly covered",
-    Coverage.NONE: "Not covered",
-    Coverage.NOT_APPLICABLE: "Not applicable",
-    Coverage.UNKNOWN: "Not yet assessed",
-}
 PLAN_STATUSES = ("", "Not started", "In progress", "Completed", "Delayed", "Dropped")
 
 
-class UnknownCountry(LookupError):
-    """No country with that code in the content."""
-
-
-# ---------------------------------------------------------------- headings
-
-
-@dataclass(frozen=True)
-class Heading:
-    level: int  # 1 chapter, 2 section, 3 entry (a model provision)
-    id: str  # anchor, unique in the document
-    number: str  # "4.2", or "" for level 3
-    title: str  # plain text
-
-    @property
-    def label(self) -> str:
-        return f"{self.number} {self.title}" if self.number else self.title
-
-    @property
-    def href(self) -> str:
-        return f"#{self.id}"
-
-
-class Outline:
-    """Every heading that appears in the table of contents and the PDF bookmarks, in order."""
-
-    def __init__(self) -> None:
-        self.entries: list[Heading] = []
-        self._ids: set[str] = set()
-        self._chapter = 0
-        self._section = 0
-
-    def add(self, level: int, anchor: str, title: str) -> Heading:
-        if anchor in self._ids:
-            raise ValueError(f"duplicate anchor {anchor!r}")
-        self._ids.add(anchor)
-        if level == 1:
-            self._chapter, self._section = self._chapter + 1, 0
-            number = f"{self._chapter}"
-        elif level == 2:
-            self._section += 1
-            number = f"{self._chapter}.{self._section}"
-        else:
-            number = ""
-        heading = Heading(level, anchor, number, title)
-        self.entries.append(heading)
-        return heading
-
-
-def slug(text: str) -> str:
-    return "".join(char if char.isalnum() else "-" for char in text.lower()).strip("-")
-
-
 # ---------------------------------------------------------------- view items
-
-
-@dataclass(frozen=True)
-class FieldView:
-    """One fillable PDF form field."""
-
-    name: str
-    label: str
-    kind: str  # text, multiline, date, choice, checkbox
-    value: str = ""
-    choices: tuple[str, ...] = ()
-    hint: str = ""
-    required: bool = False
-    sensitive: bool = False
-    choice_labels: tuple[str, ...] = ()  # what a choice shows, when it differs from the value it saves
-
-    @property
-    def dom_id(self) -> str:
-        return "f-" + self.name.replace(".", "-").replace("_", "-")
 
 
 @dataclass(frozen=True)
@@ -205,17 +134,6 @@ class StepView:
 
 
 @dataclass(frozen=True)
-class SourceView:
-    """A source cited somewhere in the toolkit, with every pinpoint cited in it."""
-
-    title: str
-    issuer: str | None
-    year: int | None
-    url: str | None
-    locators: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class NextStepView:
     step: analysis.Step
     anchor: str | None  # the heading in this document that develops it
@@ -248,47 +166,6 @@ class SelfAssessmentRow:
     note: FieldView
 
 
-@dataclass
-class _Cited:
-    title: str
-    issuer: str | None
-    year: int | None
-    url: str | None
-    locators: list[str]
-
-
-def merge_sources(sources: list[Source]) -> list[SourceView]:
-    """One entry per document, in first-seen order, its pinpoints merged.
-
-    The same address is the same document whatever its title; the same title is the same document unless the two
-    give different addresses (two copies of a statute stay two entries). Missing issuer, year or address is taken
-    from a later citation of the same document.
-    """
-    cited: list[_Cited] = []
-    by_url: dict[str, _Cited] = {}
-    by_title: dict[str, _Cited] = {}
-    for source in sources:
-        url = source.url.rstrip("/") if source.url else None
-        title = " ".join(source.title.casefold().split())
-        entry = by_url.get(url) if url else None
-        if entry is None and title in by_title and (url is None or by_title[title].url in (None, source.url)):
-            entry = by_title[title]
-        if entry is None:
-            entry = _Cited(source.title, source.issuer, source.year, source.url, [])
-            cited.append(entry)
-        entry.issuer, entry.year, entry.url = (
-            entry.issuer or source.issuer,
-            entry.year or source.year,
-            entry.url or source.url,
-        )
-        if url:
-            by_url.setdefault(url, entry)
-        by_title.setdefault(title, entry)
-        if source.locator and source.locator not in entry.locators:
-            entry.locators.append(source.locator)
-    return [SourceView(e.title, e.issuer, e.year, e.url, tuple(e.locators)) for e in cited]
-
-
 @dataclass(frozen=True)
 class Reviewed:
     what: str
@@ -317,7 +194,7 @@ class Toolkit:
     # country edition
     position: Position | None = None
     ratifications: list[analysis.RatificationCell] = field(default_factory=list)
-    kits: list = field(default_factory=list)  # products.KitView: the accession kits, one per instrument not joined
+    kits: list = field(default_factory=list)  # kits.KitView: the accession kits, one per instrument not joined
     coverage_rows: list[analysis.CoverageRow] = field(default_factory=list)
     summary: ExecutiveSummary | None = None
     self_assessment: list[SelfAssessmentRow] = field(default_factory=list)
@@ -376,23 +253,6 @@ class Position:
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def ref_label(ds: Dataset, ref: str) -> str:
-    """`tip-protocol/art-10` -> `TIP Protocol, Article 10` (`art-6(2)`: `Article 6(2)`); other ids as they are."""
-    article = analysis.article_ref_label(ds, ref)
-    if article:
-        return article
-    if ref in ds.provisions:
-        return provision_title(ds.provision_law[ref], ds.provisions[ref], several=len(ds.model_laws) > 1)
-    if ref in ds.standards:
-        return ds.standards[ref].title
-    return ref
-
-
-def provision_title(law: ModelLaw, provision: Provision, several: bool) -> str:
-    prefix = f"{law.short_title}, art. {provision.number}" if several else f"Art. {provision.number}"
-    return f"{prefix}: {plain(provision.title)}"
 
 
 def _provision_items(
@@ -542,20 +402,6 @@ def _nap(ds: Dataset, tk: Toolkit, country: Country | None) -> None:
         tk.nap_pillars.append(PillarView(heading, pillar.summary, tuple(objectives)))
 
 
-CHECKLIST_CHOICES = ("", *CHECKLIST_ANSWERS)  # unanswered, yes, partly, no
-
-
-def checklist_field(
-    standard: Standard, item: str, label: str, answered: ChecklistAnswers | None, labels: tuple[str, ...] = ()
-) -> FieldView:
-    """A checklist item's answer (or, for `NOTES`, the standard's notes), pre-filled with the country's last answers."""
-    name = checklist_field_name(standard.id, item)
-    if item == NOTES:
-        return FieldView(name, label, "multiline", (answered.note or "") if answered else "")
-    value = answered.answers.get(item, "") if answered else ""
-    return FieldView(name, label, "choice", value, choices=CHECKLIST_CHOICES, choice_labels=labels)
-
-
 def _vps(ds: Dataset, tk: Toolkit, country: Country | None) -> None:
     standards = ds.victim_protection
     if standards is None:
@@ -641,29 +487,21 @@ def _cooperation(ds: Dataset, tk: Toolkit, country: Country | None) -> None:
 # ---------------------------------------------------------------- the toolkit
 
 
-def build_toolkit(ds: Dataset, iso3: str | None, lang: str = "en") -> Toolkit:
-    """The view model of a country's toolkit (`iso3`), or of the regional edition (`iso3` None)."""
-    country = None
-    if iso3 is not None:
-        country = ds.countries.get(iso3.lower())
-        if country is None:
-            raise UnknownCountry(iso3)
-    shared = [m for m in (ds.action_plan, ds.victim_protection, ds.cooperation, ds.glossary) if m is not None]
-    instruments = analysis.instruments_in_order(ds)
-    laws = sorted(ds.model_laws.values(), key=lambda law: law.id, reverse=True)
-    if country:
-        neighbours = [contact for _, contacts in analysis.neighbour_contacts(ds, country) for contact in contacts]
-        items = [country, *analysis.agreements(ds, country), *neighbours, *instruments, *laws, *shared]
-        region = REGIONS.get(country.region, country.region)
-        title = f"Counter-Trafficking Toolkit: {country.name}"
-        subtitle = f"{country.official_name}"
-        running = country.name
-        subject = (
+def _country_head(ds: Dataset, country: Country, lang: str, items: list) -> Toolkit:
+    region = REGIONS.get(country.region, country.region)
+    return Toolkit(
+        lang=lang,
+        country=country,
+        title=f"Counter-Trafficking Toolkit: {country.name}",
+        cover_title=country.name,
+        subtitle=f"{country.official_name}",
+        running_title=country.name,
+        subject=(
             f"Counter-trafficking toolkit for {country.name}: ratifications, gap analysis against the model "
             "provisions, model provisions that close the gaps, national action plan template, victim "
             "protection checklist and cross-border cooperation."
-        )
-        keywords = (
+        ),
+        keywords=(
             "trafficking in persons",
             "counter-trafficking",
             "toolkit",
@@ -675,19 +513,27 @@ def build_toolkit(ds: Dataset, iso3: str | None, lang: str = "en") -> Toolkit:
             "national action plan",
             "victim protection",
             "cross-border cooperation",
-        )
-    else:
-        items = [*analysis.countries_in_order(ds), *instruments, *laws, *shared]
-        regions = sorted({REGIONS.get(c.region, c.region) for c in ds.countries.values()}) or ["South Asia"]
-        region = ", ".join(regions)
-        title = f"Counter-Trafficking Toolkit: {region}"
-        subtitle = "Regional edition"
-        running = f"{region}, regional edition"
-        subject = (
+        ),
+        edition=analysis.newest_reviewed(*items),
+        version=__version__,
+    )
+
+
+def _regional_head(ds: Dataset, lang: str, items: list) -> Toolkit:
+    regions = sorted({REGIONS.get(c.region, c.region) for c in ds.countries.values()}) or ["South Asia"]
+    region = ", ".join(regions)
+    return Toolkit(
+        lang=lang,
+        country=None,
+        title=f"Counter-Trafficking Toolkit: {region}",
+        cover_title=region,
+        subtitle="Regional edition",
+        running_title=f"{region}, regional edition",
+        subject=(
             f"Counter-trafficking toolkit, regional edition for {region}: ratification matrix, model provisions, "
             "national action plan template, victim protection checklist and cross-border cooperation."
-        )
-        keywords = (
+        ),
+        keywords=(
             "trafficking in persons",
             "counter-trafficking",
             "toolkit",
@@ -697,107 +543,80 @@ def build_toolkit(ds: Dataset, iso3: str | None, lang: str = "en") -> Toolkit:
             "national action plan",
             "victim protection",
             "cross-border cooperation",
-        )
-
-    tk = Toolkit(
-        lang=lang,
-        country=country,
-        title=title,
-        cover_title=country.name if country else region,
-        subtitle=subtitle,
-        running_title=running,
-        subject=subject,
-        keywords=keywords,
+        ),
         edition=analysis.newest_reviewed(*items),
         version=__version__,
     )
+
+
+def _position(ds: Dataset, country: Country, instruments: list[Instrument]) -> Position:
+    mandatory = [r for r in analysis.coverage(ds, country) if r.provision.mandatory]
+    by_pillar = analysis.gaps_by_pillar(ds, country)
+    return Position(
+        summary=country.summary,
+        instruments=tuple(analysis.ratification(ds, country, i) for i in instruments),
+        by_pillar=tuple((pillar, gaps, unknown) for pillar, (gaps, unknown) in by_pillar.items()),
+        total_gaps=sum(g for g, _ in by_pillar.values()),
+        total_to_assess=sum(u for _, u in by_pillar.values()),
+        mandatory_counts={c: sum(1 for r in mandatory if r.coverage is c) for c in Coverage},
+        mandatory_total=len(mandatory),
+        assessed=analysis.assessed(ds, country),
+        laws=tuple(country.laws),
+        coordination_body=country.coordination_body,
+        plan=analysis.current_plan(country),
+        plans=tuple(country.action_plans),
+    )
+
+
+def _country_chapters(ds: Dataset, tk: Toolkit, country: Country, instruments: list[Instrument]) -> None:
+    """Summary, position, ratifications, accession kits, gap analysis, the provisions that close the gaps."""
     outline = tk.outline
+    tk.chapters["summary"] = outline.add(1, "summary", "Executive summary")
+    tk.chapters["position"] = outline.add(1, "position", f"{country.name} at a glance")
+    tk.position = _position(ds, country, instruments)
+    tk.chapters["ratifications"] = outline.add(1, "ratifications", "Ratifications")
+    tk.ratifications = list(tk.position.instruments)
+    tk.chapters["accession"] = outline.add(1, "accession", "Joining the remaining instruments")
+    tk.kits = kit_views(ds, country, outline)
+    tk.chapters["coverage"] = outline.add(1, "gap-analysis", "Gap analysis")
+    tk.coverage_rows = analysis.coverage_table(ds, country)
+    _gap_provisions(ds, tk, country)
+    _self_assessment(ds, tk, country)
+    tk.summary = _summary(ds, tk, country)
 
-    if country:
-        tk.chapters["summary"] = outline.add(1, "summary", "Executive summary")
-        tk.chapters["position"] = outline.add(1, "position", f"{country.name} at a glance")
-        rows = analysis.coverage(ds, country)
-        mandatory = [r for r in rows if r.provision.mandatory]
-        by_pillar = analysis.gaps_by_pillar(ds, country)
-        tk.position = Position(
-            summary=country.summary,
-            instruments=tuple(analysis.ratification(ds, country, i) for i in instruments),
-            by_pillar=tuple((pillar, gaps, unknown) for pillar, (gaps, unknown) in by_pillar.items()),
-            total_gaps=sum(g for g, _ in by_pillar.values()),
-            total_to_assess=sum(u for _, u in by_pillar.values()),
-            mandatory_counts={c: sum(1 for r in mandatory if r.coverage is c) for c in Coverage},
-            mandatory_total=len(mandatory),
-            assessed=analysis.assessed(ds, country),
-            laws=tuple(country.laws),
-            coordination_body=country.coordination_body,
-            plan=analysis.current_plan(country),
-            plans=tuple(country.action_plans),
-        )
-        tk.chapters["ratifications"] = outline.add(1, "ratifications", "Ratifications")
-        tk.ratifications = list(tk.position.instruments)
-        from .products import kit_views
 
-        tk.chapters["accession"] = outline.add(1, "accession", "Joining the remaining instruments")
-        tk.kits = kit_views(ds, country, outline)
-        tk.chapters["coverage"] = outline.add(1, "gap-analysis", "Gap analysis")
-        tk.coverage_rows = analysis.coverage_table(ds, country)
-        _gap_provisions(ds, tk, country)
-        _self_assessment(ds, tk, country)
-        tk.summary = _summary(ds, tk, country)
-    else:
-        tk.chapters["ratifications"] = outline.add(1, "ratifications", "Ratifications across the region")
-        tk.matrix_instruments = instruments
-        tk.matrix = analysis.ratification_matrix(ds)
-        tk.chapters["provisions"] = outline.add(1, "provisions", "Model provisions")
-        several = len(laws) > 1
-        for law in laws:
-            for chapter in law.chapters:
-                provisions = sorted((p for p in law.provisions if p.chapter == chapter.id), key=lambda p: p.number)
-                if not provisions:
-                    continue
-                title = f"Chapter {chapter.number}: {plain(chapter.title)}"
-                if several:
-                    title = f"{plain(law.short_title)}, {title[0].lower()}{title[1:]}"
-                heading = outline.add(2, f"ch-{law.id}-{chapter.id}", title)
-                tk.provision_groups.append(
-                    ProvisionGroup(
-                        heading,
-                        chapter.summary or "",
-                        _provision_items(ds, outline, [(f"{law.id}/{p.id}", law, p, None) for p in provisions]),
-                    )
+def _regional_chapters(ds: Dataset, tk: Toolkit, instruments: list[Instrument], laws: list[ModelLaw]) -> None:
+    """The ratification matrix, and every model provision chapter by chapter."""
+    outline = tk.outline
+    tk.chapters["ratifications"] = outline.add(1, "ratifications", "Ratifications across the region")
+    tk.matrix_instruments = instruments
+    tk.matrix = analysis.ratification_matrix(ds)
+    tk.chapters["provisions"] = outline.add(1, "provisions", "Model provisions")
+    several = len(laws) > 1
+    for law in laws:
+        for chapter in law.chapters:
+            provisions = sorted((p for p in law.provisions if p.chapter == chapter.id), key=lambda p: p.number)
+            if not provisions:
+                continue
+            title = f"Chapter {chapter.number}: {plain(chapter.title)}"
+            if several:
+                title = f"{plain(law.short_title)}, {title[0].lower()}{title[1:]}"
+            heading = outline.add(2, f"ch-{law.id}-{chapter.id}", title)
+            tk.provision_groups.append(
+                ProvisionGroup(
+                    heading,
+                    chapter.summary or "",
+                    _provision_items(ds, outline, [(f"{law.id}/{p.id}", law, p, None) for p in provisions]),
                 )
-    tk.provision_anchor = {item.key: item.heading.id for group in tk.provision_groups for item in group.items}
-
-    tk.chapters["nap"] = outline.add(1, "nap", "National action plan")
-    tk.sections["nap-facts"] = outline.add(2, "nap-facts", "Coordination and current plan")
-    _nap(ds, tk, country)
-
-    tk.chapters["vps"] = outline.add(1, "vps", "Victim protection checklist")
-    _vps(ds, tk, country)
-
-    tk.chapters["cooperation"] = outline.add(1, "cooperation", "Cross-border cooperation")
-    _cooperation(ds, tk, country)
-
-    tk.chapters["glossary"] = outline.add(1, "glossary", "Glossary")
-    tk.abbreviations = abbreviations(ds, instruments)
-    if ds.glossary:
-        tk.terms = sorted(ds.glossary.terms, key=lambda t: plain(t.term).casefold())
-        tk.term_names = {t.id: plain(t.term) for t in ds.glossary.terms}
-
-    tk.chapters["sources"] = outline.add(1, "sources", "Sources and review dates")
-    tk.sources = merge_sources(analysis.sources(*items))
-    reviewed = []
-    if country:
-        reviewed.append(
-            Reviewed(
-                f"{country.name}: country facts", analysis.last_reviewed(country), analysis.newest_reviewed(country)
             )
-        )
-    else:
-        reviewed += [
-            Reviewed(f"{c.name}: country facts", analysis.last_reviewed(c), analysis.newest_reviewed(c))
-            for c in analysis.countries_in_order(ds)
-        ]
+
+
+def _reviewed(ds: Dataset, country: Country | None, instruments: list[Instrument], laws: list[ModelLaw]) -> list:
+    """When each part of the toolkit was last checked against its sources, oldest and newest."""
+    countries = [country] if country else analysis.countries_in_order(ds)
+    reviewed = [
+        Reviewed(f"{c.name}: country facts", analysis.last_reviewed(c), analysis.newest_reviewed(c)) for c in countries
+    ]
     reviewed += [
         Reviewed(plain(i.short_title), analysis.last_reviewed(i), analysis.newest_reviewed(i)) for i in instruments
     ]
@@ -810,5 +629,44 @@ def build_toolkit(ds: Dataset, iso3: str | None, lang: str = "en") -> Toolkit:
     ):
         if model is not None:
             reviewed.append(Reviewed(name, analysis.last_reviewed(model), analysis.newest_reviewed(model)))
-    tk.reviewed = reviewed
+    return reviewed
+
+
+def _shared_chapters(ds: Dataset, tk: Toolkit, country: Country | None, instruments: list[Instrument]) -> None:
+    """Action plan, victim protection, cooperation and glossary: in every edition, tailored where data allows."""
+    outline = tk.outline
+    tk.chapters["nap"] = outline.add(1, "nap", "National action plan")
+    tk.sections["nap-facts"] = outline.add(2, "nap-facts", "Coordination and current plan")
+    _nap(ds, tk, country)
+    tk.chapters["vps"] = outline.add(1, "vps", "Victim protection checklist")
+    _vps(ds, tk, country)
+    tk.chapters["cooperation"] = outline.add(1, "cooperation", "Cross-border cooperation")
+    _cooperation(ds, tk, country)
+    tk.chapters["glossary"] = outline.add(1, "glossary", "Glossary")
+    tk.abbreviations = abbreviations(ds, instruments)
+    if ds.glossary:
+        tk.terms = sorted(ds.glossary.terms, key=lambda t: plain(t.term).casefold())
+        tk.term_names = {t.id: plain(t.term) for t in ds.glossary.terms}
+
+
+def build_toolkit(ds: Dataset, iso3: str | None, lang: str = "en") -> Toolkit:
+    """The view model of a country's toolkit (`iso3`), or of the regional edition (`iso3` None)."""
+    country = find_country(ds, iso3) if iso3 is not None else None
+    shared = [m for m in (ds.action_plan, ds.victim_protection, ds.cooperation, ds.glossary) if m is not None]
+    instruments = analysis.instruments_in_order(ds)
+    laws = sorted(ds.model_laws.values(), key=lambda law: law.id, reverse=True)
+    if country:
+        neighbours = [contact for _, contacts in analysis.neighbour_contacts(ds, country) for contact in contacts]
+        items = [country, *analysis.agreements(ds, country), *neighbours, *instruments, *laws, *shared]
+        tk = _country_head(ds, country, lang, items)
+        _country_chapters(ds, tk, country, instruments)
+    else:
+        items = [*analysis.countries_in_order(ds), *instruments, *laws, *shared]
+        tk = _regional_head(ds, lang, items)
+        _regional_chapters(ds, tk, instruments, laws)
+    tk.provision_anchor = {item.key: item.heading.id for group in tk.provision_groups for item in group.items}
+    _shared_chapters(ds, tk, country, instruments)
+    tk.chapters["sources"] = tk.outline.add(1, "sources", "Sources and review dates")
+    tk.sources = merge_sources(analysis.sources(*items))
+    tk.reviewed = _reviewed(ds, country, instruments, laws)
     return tk

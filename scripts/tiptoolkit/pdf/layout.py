@@ -1,0 +1,232 @@
+"""Layout: the one call into WeasyPrint for every PDF, with what it is given.
+
+    lay_out(html, base, stylesheets, identifier, finisher)   # the call itself
+    html_to_pdf(html, "a4")                                  # toolkit HTML: toolkit.css, the paper's page size
+    pocket_to_pdf(html)                                      # pocket guide HTML: A6, pocket.css
+    layout_job(html, paper)                                  # either, by the job's paper
+
+Our asset fetcher (nothing outside the package is read), one font configuration per process, the PDF options
+(PDF/UA-1, forms, no attachments), the finisher that nests form fields, and the fonts and digits of each script.
+It imports no views and no templates: what it lays out is HTML.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Literal
+
+from markupsafe import Markup
+
+from . import actualtext, speedups
+from .fetcher import ASSETS, AssetFetcher
+
+STYLESHEET = ASSETS / "toolkit.css"
+POCKET_STYLESHEET = ASSETS / "pocket.css"
+POCKET_PAPER = "a6"  # the `paper` of a pocket guide job: A6, laid out with pocket.css instead of toolkit.css
+Paper = Literal["a4", "letter"]
+PAPERS: dict[str, tuple[str, str]] = {  # CSS page size, cover height
+    "a4": ("A4", "297mm"),
+    "letter": ("letter", "279.4mm"),
+}
+# Everything WeasyPrint may do is listed here; nothing is left to its defaults by accident.
+PDF_OPTIONS = {
+    "pdf_variant": "pdf/ua-1",  # tagged PDF 1.7 with the PDF/UA identification
+    "pdf_forms": True,
+    "attachments": [],  # never embed a file
+    "custom_metadata": False,
+    "presentational_hints": False,
+    "optimize_images": True,
+    "full_fonts": False,  # subset the fonts (harfbuzz-subset when available)
+    "hinting": False,
+    "uncompressed_pdf": False,
+}
+
+# CSS counter styles for page numbers in the script of each language (Urdu: Extended Arabic-Indic digits).
+DIGITS = {"ne": "devanagari", "hi": "devanagari", "bn": "bengali", "ur": "persian"}
+# The face of each script, also for the running heads (page margin boxes do not match `:lang()`).
+FONTS = {
+    "ne": ("Noto Sans Devanagari", "Noto Sans"),
+    "hi": ("Noto Sans Devanagari", "Noto Sans"),
+    "bn": ("Noto Sans Bengali", "Noto Sans"),
+    "ur": ("Noto Naskh Arabic", "Noto Sans"),  # Naskh, not Nastaliq: see pdf/actualtext.py
+}
+
+
+def css_string(text: str) -> Markup:
+    """A CSS string literal for a `<style>` element (never HTML-escaped: `<` cannot close it, see below)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ").replace("\n", " ")
+    return Markup(f'"{escaped}"')
+
+
+def css_fonts(lang: str) -> Markup:
+    return Markup(", ").join(css_string(name) for name in FONTS.get(lang, ("Noto Sans",))) + Markup(", sans-serif")
+
+
+def digits(lang: str) -> str:
+    """The CSS counter style of page numbers in a language's script."""
+    return DIGITS.get(lang, "decimal")
+
+
+def check_paper(paper: str) -> None:
+    if paper not in PAPERS:
+        raise ValueError(f"unknown paper {paper!r}: use one of {', '.join(PAPERS)}")
+
+
+# ---------------------------------------------------------------- per-process caches
+
+
+@functools.cache
+def stylesheet_text() -> str:
+    return STYLESHEET.read_text(encoding="utf-8")
+
+
+def paper_css(paper: str) -> str:
+    size, cover_height = PAPERS[paper]
+    return (
+        f"@page {{ size: {size}; }} @page wide {{ size: {size} landscape; }} "
+        f"section.cover {{ height: {cover_height}; }}"
+    )
+
+
+@functools.cache
+def asset_fetcher() -> AssetFetcher:
+    return AssetFetcher()
+
+
+@functools.cache
+def font_config():
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+@functools.cache
+def toolkit_stylesheets(paper: str) -> tuple:
+    from weasyprint import CSS
+
+    fetcher, fonts = asset_fetcher(), font_config()
+    return (
+        CSS(string=stylesheet_text(), base_url=STYLESHEET.as_uri(), url_fetcher=fetcher, font_config=fonts),
+        CSS(string=paper_css(paper), base_url=STYLESHEET.as_uri(), url_fetcher=fetcher, font_config=fonts),
+    )
+
+
+# ---------------------------------------------------------------- PDF
+
+
+def _identifier(html: str, paper: str) -> bytes:
+    digest = hashlib.sha256()
+    for part in (html, stylesheet_text(), paper_css(paper)):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:32].encode("ascii")
+
+
+def _nest_form_fields(document: object, pdf: object) -> None:
+    """WeasyPrint finisher: turn dotted field names into the PDF's field hierarchy.
+
+    A PDF partial field name may not contain a period: the period joins the partial names
+    of a field and its ancestors into its fully qualified name. So `nap.prevention.obj-1.act-2.lead`
+    becomes the field `lead` under `act-2` under ... under `nap`, whose qualified name is exactly
+    that string in every viewer (and in pypdf's `get_fields()`).
+    """
+    import pydyf
+
+    acroform = pdf.catalog.get("AcroForm")
+    if not acroform:
+        return
+    objects = {obj.reference: obj for obj in pdf.objects[1:]}
+    roots = pydyf.Array()
+    parents: dict[tuple[str, ...], pydyf.Dictionary] = {}
+
+    def parent(path: tuple[str, ...]) -> pydyf.Dictionary:
+        if path not in parents:
+            node = pydyf.Dictionary({"T": pydyf.String(path[-1]), "Kids": pydyf.Array()})
+            pdf.add_object(node)
+            parents[path] = node
+            if len(path) == 1:
+                roots.append(node.reference)
+            else:
+                above = parent(path[:-1])
+                node["Parent"] = above.reference
+                above["Kids"].append(node.reference)
+        return parents[path]
+
+    for reference in acroform["Fields"]:
+        field = objects[reference]
+        name = str(field["T"].string)
+        if "." not in name:
+            roots.append(reference)
+            continue
+        *path, leaf = name.split(".")
+        above = parent(tuple(path))
+        field["T"] = pydyf.String(leaf)
+        field["Parent"] = above.reference
+        above["Kids"].append(reference)
+    acroform["Fields"] = roots
+
+
+def install_writer_changes() -> None:
+    """What every layout in this process needs first (idempotent): Devanagari, Bengali... lines carry their text
+    as /ActualText, copyable and searchable (pdf/actualtext.py); pydyf's speed-ups (pdf/speedups.py)."""
+
+    actualtext.install()
+    speedups.install()
+
+
+def html_to_pdf(html: str, paper: Paper = "a4") -> bytes:
+    """Lay out toolkit HTML with our stylesheets, fetcher and fonts; return the PDF bytes."""
+    check_paper(paper)
+    return lay_out(html, STYLESHEET, toolkit_stylesheets(paper), _identifier(html, paper), finisher=_nest_form_fields)
+
+
+def lay_out(
+    html: str, base: Path, stylesheets: Iterable[object], identifier: bytes, finisher: Callable | None = None
+) -> bytes:
+    """The one call into WeasyPrint for every PDF: our fetcher, fonts, PDF options and writer changes, laid out
+    with the garbage collector paused (speedups.gc_paused)."""
+    from weasyprint import HTML
+
+    install_writer_changes()
+    with speedups.gc_paused():
+        document = HTML(string=html, base_url=base.as_uri(), url_fetcher=asset_fetcher(), media_type="print")
+        return document.write_pdf(
+            stylesheets=list(stylesheets),
+            font_config=font_config(),
+            pdf_identifier=identifier,
+            finisher=finisher,
+            **PDF_OPTIONS,
+        )
+
+
+@functools.cache
+def _pocket_text() -> str:
+    return POCKET_STYLESHEET.read_text(encoding="utf-8")
+
+
+@functools.cache
+def _pocket_stylesheets() -> tuple:
+    from weasyprint import CSS
+
+    return (
+        CSS(
+            string=_pocket_text(),
+            base_url=POCKET_STYLESHEET.as_uri(),
+            url_fetcher=asset_fetcher(),
+            font_config=font_config(),
+        ),
+    )
+
+
+def pocket_to_pdf(html: str) -> bytes:
+    """Lay out pocket guide HTML: A6, pocket.css, the toolkit's fetcher, fonts and PDF options."""
+    digest = hashlib.sha256(html.encode("utf-8") + b"\0" + _pocket_text().encode("utf-8")).hexdigest()[:32]
+    return lay_out(html, POCKET_STYLESHEET, _pocket_stylesheets(), digest.encode("ascii"))
+
+
+def layout_job(html: str, paper: str) -> bytes:
+    """PDF bytes for any job's HTML: the pocket guide's own layout for `a6`, the toolkit's for the rest."""
+    return pocket_to_pdf(html) if paper == POCKET_PAPER else html_to_pdf(html, paper)

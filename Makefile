@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: build test validate serve lint clean system-deps-build system-deps-test
+.PHONY: build test validate serve lint clean planted-bugs system-deps-build system-deps-test
 
 $(INSTALLED): pyproject.toml
 	bash scripts/install-system-deps.sh build
@@ -34,6 +34,10 @@ $(NODE_INSTALLED): package.json package-lock.json | system-deps-test
 
 test: $(INSTALLED) system-deps-test $(NODE_INSTALLED)
 	$(BIN)/python -m pytest
+
+# A test of the tests: known bugs planted one at a time in a copy of the project, each must fail a named test.
+planted-bugs: $(INSTALLED)
+	$(BIN)/python scripts/planted_bugs.py
 
 validate: $(INSTALLED)
 	$(BIN)/tiptoolkit validate

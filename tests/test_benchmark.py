@@ -59,7 +59,9 @@ def test_benchmark_quick_run(tmp_path: Path) -> None:
     assert size["edit_shared"]["would_render"] == size["edit_shared"]["of"] == 3
     assert size["site_vs_plain"] > 0 and size["country_page_bytes"] > 0
     assert results["pdf"]["compare"]["pages"] == results["pdf"]["compare"]["bare_pages"]
-    assert results["pdf"]["jobs"]["speedup"] > 0
+    jobs = results["pdf"]["jobs"]
+    assert jobs["one"]["seconds"] > 0 and jobs["two"]["seconds"] > 0 and jobs["pdfs"]
+    assert jobs["speedup"] == pytest.approx(jobs["one"]["seconds"] / jobs["two"]["seconds"])  # the ratio reported
     assert 0 < results["peak_rss_kb_any_process"] < 1.5 * 1024 * 1024
     assert "libharfbuzz_subset0" in results
 

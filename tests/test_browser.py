@@ -92,7 +92,14 @@ def test_country_page_renders_at_desktop_and_phone_width(page, base_url, width, 
     assert page.title().startswith("Bangladesh")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"the page scrolls sideways by {overflow}px at {width}px"
-    page.screenshot(path=str(tmp_path / f"bgd-{width}.png"), full_page=False)
+    shot = tmp_path / f"bgd-{width}.png"
+    page.screenshot(path=str(shot), full_page=False)
+    from PIL import Image
+
+    with Image.open(shot) as image:
+        assert image.size == (width, 900)
+        colours = image.convert("RGB").getcolors(maxcolors=1 << 16)
+    assert colours is None or len(colours) > 50, "the screenshot is (nearly) blank: the page did not paint"
 
 
 def test_heat_map_of_the_region_fits_its_column(page, base_url):

@@ -211,6 +211,55 @@ def test_report_stays_readable_and_fits_a_comment():
     assert len(markdown(huge)) <= MAX_COMMENT and "report cut to fit a comment" in markdown(huge)
 
 
+def test_diff_names_every_kind_of_change_in_real_files(repo):
+    """A list item removed, a field changed, a file added and a file removed: each reported in a reviewer's words."""
+    base, _ = load_dataset(repo)
+    npl = repo / "countries" / "npl.yaml"
+    text = npl.read_text(encoding="utf-8")
+    block = re.search(r"^  - id: nepal-police-ahtb\n(?:    .*\n|      .*\n)+", text, re.M).group(0)
+    npl.write_text(text.replace(block, "", 1), encoding="utf-8")
+    edit(npl, "official_name: Federal Democratic Republic of Nepal", "official_name: Federal Republic of Nepal")
+    shutil.copy(repo / "countries" / "bgd.yaml", repo / "countries" / "bgx.yaml")
+    edit(repo / "countries" / "bgx.yaml", "id: bgd", "id: bgx")
+    (repo / "countries" / "afg.yaml").unlink()
+    head, _ = load_dataset(repo)
+    changes = [str(change) for change in content_changes(base, head)]
+    assert "NPL: contact Nepal Police, Anti-Human Trafficking Bureau removed" in changes, changes
+    assert "NPL: official name `Federal Democratic Republic of Nepal` → `Federal Republic of Nepal`" in changes, changes
+    assert "BGX: added (Bangladesh)" in changes and "AFG: removed (Afghanistan)" in changes, changes
+
+
+def test_diff_values_reports_each_kind_of_difference():
+    labels = Labeller()
+    old = {
+        "title": "T",
+        "note": "n",
+        "tags": ["a", "b", "c"],
+        "translations": {"ne": {"title": "x"}},
+        "items": [{"id": "one", "v": 1}, {"id": "two", "v": 2}, {"id": "three", "v": 3}],
+    }
+    new = {
+        "title": "U",
+        "summary": "s",
+        "tags": ["c", "b", "d"],
+        "translations": {"bn": {"title": "y"}},
+        "items": [{"id": "two", "v": 2}, {"id": "one", "v": 10}, {"id": "four", "v": 4}],
+    }
+    found = [f"{where} · {what}" if where else what for where, what in diff_values(old, new, labels)]
+    assert found == [
+        "title `T` → `U`",
+        "note removed (was `n`)",
+        "tags: added `d`; removed `a`",
+        "translations: added `bn`; removed `ne`",
+        "one · v `1` → `10`",
+        "four added",
+        "three removed",
+        "items reordered",
+        "summary added: `s`",
+    ]
+    assert list(diff_values({"tags": ["a", "b"]}, {"tags": ["b", "a"]}, labels)) == [("", "tags: reordered")]
+
+
 def test_diff_refuses_an_unknown_ref(repo, capsys):
     assert main(["--root", str(repo), "diff", "no-such-branch"]) == 2
     assert "cannot read toolkit_data/ at 'no-such-branch'" in capsys.readouterr().err

@@ -99,6 +99,7 @@ def job_html(dataset: Dataset, job: Job) -> str:
     return render_html(dataset, job.iso3, job.lang, job.paper)
 
 
+PACKAGE = Path(__file__).resolve().parent.parent  # our code and templates: every PDF's HTML is made by them
 layout = layout_job  # HTML and paper -> PDF bytes, for every kind of job
 
 
@@ -137,10 +138,9 @@ def inputs_fingerprint(dataset: Dataset) -> str:
     digest.update(f"{today().isoformat()}\n".encode())
     for name in ("jinja2", "markupsafe", "markdown", "nh3", "pydantic"):
         digest.update(f"{name} {version(name)}\n".encode())
-    package = Path(__file__).resolve().parent.parent
-    for path in sorted(package.rglob("*")):
+    for path in sorted(PACKAGE.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+            digest.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes())
     for document in sorted(dataset.documents, key=lambda d: d.path):
         digest.update(str(document.path).encode() + b"\0" + document.text.encode("utf-8"))
     return digest.hexdigest()

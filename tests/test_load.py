@@ -108,3 +108,24 @@ def test_schema_problems_name_file_line_and_field(minimal, old, new, expected):
     _, problems = validate(minimal)
     assert any(p.file == "instruments/test-protocol.yaml" and expected in p.message for p in problems), problems
     assert all(p.line >= 1 for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "line"),
+    [
+        ("id: x\ntitle: T\n  summary: S\n", "the line is probably indented too far", 3),
+        ("items:\n  - a\n - b\n", "not lined up", 2),
+        ("a:\n  b: 1\n c: 2\n", "not lined up with the keys above it", 3),
+        ("title: A: B\n", "needs quotes around it", 1),
+    ],
+)
+def test_yaml_syntax_is_said_in_words_and_the_line_quoted(tmp_path: Path, text: str, words: str, line: int):
+    path = tmp_path / "x.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LoadError) as caught:
+        read_yaml(path)
+    message = str(caught.value)
+    assert words in message and "(the parser says: " in message
+    assert caught.value.line in (line, line + 1)
+    quoted = text.splitlines()[caught.value.line - 1].strip()
+    assert message.endswith(f"the line reads `{quoted}`")

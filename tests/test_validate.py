@@ -184,7 +184,30 @@ def test_missing_assessment_is_reported(minimal):
     start = text.index("coverage:")
     end = text.index("contacts:")
     (minimal / COUNTRY).write_text(text[:start] + "coverage: []\n" + text[end:])
-    assert any("mandatory provisions not assessed: test-model-law/art-1" in m for m in messages(minimal))
+    (message,) = [m for m in messages(minimal) if "not assessed" in m]
+    assert "1 mandatory provision(s) not assessed: paste these rows under `coverage:`" in message
+    block = message.split(":", 3)[3].split("fill them in", 1)[1].split(":", 1)[1]  # the rows, as printed
+    assert "  - provision: test-model-law/art-1\n    coverage: unknown\n" in block
+    edit(minimal / COUNTRY, "coverage: []\n", "coverage:" + block + "\n")
+    assert messages(minimal) == []  # pasted as printed, the rows are valid
+
+
+def test_editors_mistakes_are_said_in_words(minimal):
+    """A misspelt instrument id is one problem with a suggestion (not also a missing record); a code in the wrong
+    case says the form expected; an empty file says so once."""
+    edit(minimal / COUNTRY, "  - instrument: test-protocol", "  - instrument: test-protocl")
+    assert messages(minimal) == [
+        "countries/npl.yaml:13: ratifications[0].instrument: no instrument 'test-protocl': did you mean 'test-protocol'?"
+    ]
+    edit(minimal / COUNTRY, "  - instrument: test-protocl", "  - instrument: test-protocol")
+    edit(minimal / COUNTRY, "  - CHN", "  - chn")
+    assert messages(minimal) == [
+        "countries/npl.yaml:8: neighbours[1]: should be three capital letters, an ISO 3166-1 alpha-3 code, "
+        "e.g. `LAO` (got 'chn')"
+    ]
+    edit(minimal / COUNTRY, "  - chn", "  - CHN")
+    (minimal / "glossary.yaml").write_text("# yaml-language-server: $schema=../schemas/glossary.schema.json\n")
+    assert messages(minimal) == ["glossary.yaml:1: : the file is empty: start from its template in CONTRIBUTING.md"]
 
 
 PARAGRAPHS = """    obligation: mandatory

@@ -152,6 +152,43 @@ def read_text(path: Path) -> str:
     return text.removeprefix("\ufeff")
 
 
+# What libyaml's messages usually mean in a hand-edited file, said in words; its own words follow in brackets.
+SYNTAX_HINTS = (
+    (
+        "mapping values are not allowed",
+        "a `key: value` where none can start: the line is probably indented too far, "
+        "or a value holding `: ` needs quotes around it",
+    ),
+    (
+        "did not find expected '-' indicator",
+        "a list item is not lined up with the items above it: every `- ` of one list starts in the same column",
+    ),
+    (
+        "did not find expected key",
+        "a key is not lined up with the keys above it: the keys of one mapping start in the same column",
+    ),
+    (
+        "could not find expected ':'",
+        "a line without `key: value`: add `: ` after the key, or join the line to the one above",
+    ),
+    ("found character '\\t'", "a tab: indent with spaces only"),
+    ("found undefined alias", "`*name` is YAML's reference syntax: put the text in quotes"),
+    ("expected ',' or ']'", "a `[` list not closed with `]` on the same item: close it, or quote the text"),
+    ("expected ',' or '}'", "a `{` mapping not closed with `}`: close it, or quote the text"),
+)
+
+
+def syntax_message(libyaml: str, text: str, line: int) -> str:
+    """A YAML syntax error in words, libyaml's own words after it, and the offending line quoted."""
+    hint = next((words for pattern, words in SYNTAX_HINTS if pattern in libyaml), None)
+    lines = text.splitlines()
+    quoted = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    said = f"{hint} (the parser says: {libyaml})" if hint else libyaml
+    if quoted and "\t" not in libyaml and "\t" in lines[line - 1]:
+        said += " (tabs are not allowed for indentation: use spaces)"
+    return f"YAML syntax: {said}" + (f"; the line reads `{quoted[:80]}`" if quoted else "")
+
+
 def parse_yaml(text: str) -> tuple[Any, Positions]:
     """Values and their positions from YAML text. Raises LoadError with a position on any problem."""
     try:
@@ -163,9 +200,8 @@ def parse_yaml(text: str) -> tuple[Any, Positions]:
         message = " ".join(part for part in (error.context, error.problem) if part)
         if "maximum nesting depth" in message:  # libyaml's own limit, reached before ours in flow collections
             raise LoadError(f"nested more than {MAX_DEPTH} levels deep", *_mark_of(mark)) from None
-        if mark is not None and "\t" in text.splitlines()[mark.line if mark.line < len(text.splitlines()) else -1]:
-            message += " (tabs are not allowed for indentation: use spaces)"
-        raise LoadError(f"YAML syntax: {message}", *((mark.line + 1, mark.column + 1) if mark else (1, 1))) from None
+        line, column = _mark_of(mark)
+        raise LoadError(syntax_message(message, text, line), line, column) from None
     except yaml.YAMLError as error:
         raise LoadError(f"YAML error: {error}") from None
     except RecursionError:
@@ -270,6 +306,8 @@ def _load_document(relative: Path, cls: type[Model], text: str) -> tuple[Documen
         data, positions = parse_yaml(text)
     except LoadError as error:
         return None, [Problem(display, error.line, error.column, "", str(error))]
+    if data == {}:
+        return None, [Problem(display, 1, 1, "", "the file is empty: start from its template in CONTRIBUTING.md")]
     if not isinstance(data, dict):
         return None, [Problem(display, 1, 1, "", "the file must be a mapping of keys to values")]
     try:
@@ -350,7 +388,8 @@ def _problem_from_error(file: str, positions: Positions, cls: type[Model], error
         if kind in ("enum", "literal_error"):
             message = f"{message} (got {error.get('input')!r})"
         elif kind == "string_pattern_mismatch" and (desc := _description_at(cls, loc)):
-            message = f"{message}. {desc}"
+            said = desc[0].lower() + desc[1:] if desc[1:2].islower() else desc  # `ISO ...` keeps its capitals
+            message = f"should be {said.rstrip('.')} (got {error.get('input')!r:.60})"
         elif kind in FRIENDLY:
             message = f"{FRIENDLY[kind]} (got {type(error.get('input')).__name__} {error.get('input')!r:.60})"
         elif kind == "too_short" and loc and loc[-1] == "sources":
@@ -406,13 +445,27 @@ def _fields_at(cls: type[Model], loc: Loc) -> list[str]:
 
 
 def _description_at(cls: type[Model], loc: Loc) -> str | None:
-    parent = _class_at(cls, tuple(part for part in loc[:-1]))
-    name = next((part for part in reversed(loc) if isinstance(part, str)), None)
+    while loc and isinstance(loc[-1], int):  # an item of a list: the list field describes its items' type
+        loc = loc[:-1]
+    parent = _class_at(cls, tuple(loc[:-1]))
+    name = loc[-1] if loc else None
     if isinstance(parent, type) and issubclass(parent, BaseModel) and name in parent.model_fields:
         info = parent.model_fields[name]
         if info.description:
             return info.description
-        for meta in typing.get_args(info.annotation) + tuple(info.metadata):
-            if getattr(meta, "description", None):
-                return meta.description
+        return _annotated_description(info.annotation, tuple(info.metadata))
+    return None
+
+
+def _annotated_description(annotation: Any, metadata: tuple = ()) -> str | None:
+    """The description of the value's own type: `Iso3` inside `list[Iso3]`, `Slug | None`..."""
+    for meta in metadata:
+        if getattr(meta, "description", None):
+            return meta.description
+    for arg in typing.get_args(annotation):
+        if getattr(arg, "description", None):
+            return arg.description
+        found = _annotated_description(arg, tuple(getattr(arg, "__metadata__", ())))
+        if found:
+            return found
     return None

@@ -41,7 +41,9 @@ ArticleRef = Annotated[
 ]
 Text = Annotated[str, Field(min_length=1, description="Plain text or light Markdown. Never a template.")]
 Url = Annotated[str, Field(pattern=r"^https?://[^\s<>\"']+$", description="A public http(s) address.")]
-Iso3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code in capitals, e.g. `NPL`.")]
+Iso3 = Annotated[
+    str, Field(pattern=r"^[A-Z]{3}$", description="Three capital letters, an ISO 3166-1 alpha-3 code, e.g. `LAO`.")
+]
 
 
 def _check_partial_date(value: str) -> str:
@@ -345,7 +347,7 @@ class OptionGroup(Model):
 
 class Chapter(Model):
     id: Slug
-    number: Annotated[str, Field(pattern=r"^[IVXL]+$", description="Roman numeral.")]
+    number: Annotated[str, Field(pattern=r"^[IVXL]+$", description="A roman numeral in capitals, e.g. `IV`.")]
     title: Text
     summary: str | None = None
     translations: dict[Lang, ChapterTranslation] = translations("title")
@@ -387,7 +389,7 @@ class ModelLaw(Sourced):
 
 
 class Activity(Model):
-    id: Annotated[str, Field(pattern=r"^act-\d+$")]
+    id: Annotated[str, Field(pattern=r"^act-\d+$", description="`act-` and a number, e.g. `act-2`.")]
     title: Text
     description: str | None = None
     indicators: list[Text] = Field(min_length=1, description="Measurable: a number, a share, a date, a document.")
@@ -401,7 +403,7 @@ class Activity(Model):
 
 
 class Objective(Model):
-    id: Annotated[str, Field(pattern=r"^obj-\d+$")]
+    id: Annotated[str, Field(pattern=r"^obj-\d+$", description="`obj-` and a number, e.g. `obj-1`.")]
     title: Text
     description: str | None = None
     activities: list[Activity] = Field(min_length=1)
@@ -566,12 +568,20 @@ class Contact(Sourced):
 class Country(Sourced):
     schema_name: ClassVar[str] = "country"
 
-    id: Annotated[str, Field(pattern=r"^[a-z]{3}$", description="ISO 3166-1 alpha-3 code in lower case, = file name.")]
+    id: Annotated[
+        str,
+        Field(
+            pattern=r"^[a-z]{3}$",
+            description="Three lower-case letters, the ISO 3166-1 alpha-3 code and file name, e.g. `npl`.",
+        ),
+    ]
     name: Text
     official_name: Text
     region: Region = Field(description="UN M49 sub-region, e.g. `south-asia`, `south-eastern-asia`.")
     neighbours: list[Iso3] = Field(default_factory=list)
-    languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = Field(default_factory=list)
+    languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$", description="A language code, e.g. `ne`.")]] = Field(
+        default_factory=list
+    )
     summary: Text
     ratifications: list[Ratification] = Field(min_length=1)
     laws: list[Law] = Field(default_factory=list)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
@@ -208,10 +209,12 @@ def references_resolve(ds: Dataset) -> Iterator[Problem]:
     for country in ds.countries.values():
         for record in country.ratifications:
             if record.instrument not in ds.instruments and record.instrument not in ds.failed:
+                hint = difflib.get_close_matches(record.instrument, list(ds.instruments), n=1, cutoff=0.75)
                 yield ds.problem(
                     record,
                     "instrument",
-                    f"no instrument {record.instrument!r}: use one of {', '.join(sorted(ds.instruments))}",
+                    f"no instrument {record.instrument!r}: "
+                    + (f"did you mean {hint[0]!r}?" if hint else f"use one of {', '.join(sorted(ds.instruments))}"),
                 )
             for reservation in record.reservations:
                 if reservation.article and not is_article(reservation.article):
@@ -249,9 +252,14 @@ def iso_codes_exist(ds: Dataset) -> Iterator[Problem]:
 
 @rule
 def every_instrument_recorded(ds: Dataset) -> Iterator[Problem]:
+    """A record per instrument; a record under a misspelt id is reported as that (references_resolve), not as a
+    missing record."""
     for country in ds.countries.values():
         recorded = {record.instrument for record in country.ratifications}
+        unknown = list(recorded - set(ds.instruments))
         for missing in sorted(set(ds.instruments) - recorded - ds.failed):
+            if difflib.get_close_matches(missing, unknown, n=1, cutoff=0.75):
+                continue  # the misspelt record is reported where it is
             yield ds.problem(
                 country, "ratifications", f"no record for {missing!r}: add one (status `unknown` if not known)"
             )
@@ -349,11 +357,16 @@ def mandatory_provisions_assessed(ds: Dataset) -> Iterator[Problem]:
         assessed = {assessment.provision for assessment in country.coverage}
         missing = [key for key in mandatory if key not in assessed]
         if missing:
-            shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+            block = "".join(
+                f"\n  - provision: {key}\n    coverage: unknown\n    note: Not yet searched.\n"
+                f"    last_reviewed: {today().isoformat()}"
+                for key in missing
+            )
             yield ds.problem(
                 country,
                 "coverage",
-                f"mandatory provisions not assessed: {shown}: add them (coverage `unknown` if not known)",
+                f"{len(missing)} mandatory provision(s) not assessed: paste these rows under `coverage:` and fill "
+                f"them in (keep `unknown` and say in `note` what was searched if not known):{block}",
             )
 
 

@@ -130,6 +130,71 @@ def test_template_validates_and_documents_every_key(tmp_path, name, text):
         assert canonical(text) == text, "templates are in the canonical layout"
 
 
+def _yaml12(text: str):
+    """A file as an editor's YAML 1.2 tooling reads it: `2011` a number, `2020-06-16` and `no` text."""
+    import datetime as dt
+
+    from ruamel.yaml import YAML
+
+    def plain(value):
+        if isinstance(value, dict):
+            return {str(key): plain(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [plain(item) for item in value]
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+    return plain(YAML(typ="safe", pure=True).load(text))
+
+
+def _schemas() -> dict[str, dict]:
+    folder = DEFAULT_ROOT / "schemas"
+    return {path.name: json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json"))}
+
+
+@pytest.mark.parametrize("relative", data_files(DEFAULT_ROOT), ids=str)
+def test_every_data_file_validates_against_its_published_schema(relative):
+    from jsonschema import Draft202012Validator
+
+    text = (DEFAULT_ROOT / relative).read_text(encoding="utf-8")
+    schema = re.match(r"# yaml-language-server: \$schema=(?:\.\.?/)?schemas/(\S+)", text).group(1)
+    errors = [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}"
+        for e in Draft202012Validator(_schemas()[schema]).iter_errors(_yaml12(text))
+    ]
+    assert errors == []
+
+
+@pytest.mark.parametrize(("name", "text"), TEMPLATES, ids=[name for name, _ in TEMPLATES])
+def test_every_template_validates_against_the_published_schema(name, text):
+    from jsonschema import Draft202012Validator
+
+    data = _yaml12(text)
+    if isinstance(data, list):
+        data = data[0]
+    elif set(data) == {"coordination_body"}:
+        data = data["coordination_body"]
+    kind = getattr(model, name)
+    for schema in _schemas().values():
+        if schema.get("title") == name or name in schema.get("$defs", {}):
+            target = schema if schema.get("title") == name else {"$defs": schema["$defs"], "$ref": f"#/$defs/{name}"}
+            errors = [e.message[:200] for e in Draft202012Validator(target).iter_errors(data)]
+            assert errors == [], (kind, errors)
+            return
+    pytest.fail(f"no published schema defines {name}")
+
+
+def test_schema_catches_a_date_in_another_form_and_accepts_a_year():
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(_schemas()["country.schema.json"])
+    text = (DEFAULT_ROOT / "countries" / "npl.yaml").read_text(encoding="utf-8")
+    data = _yaml12(text)
+    data["ratifications"][0]["deposited"] = 2011
+    assert not list(validator.iter_errors(data))
+    data["ratifications"][0]["deposited"] = "17/10/2013"
+    assert any("17/10/2013" in e.message for e in validator.iter_errors(data))
+
+
 def test_template_references_exist(dataset):
     refs = set(re.findall(r"\b([a-z]+(?:-[a-z]+)*/art-\d+)\b", "".join(text for _, text in TEMPLATES)))
     assert refs and [ref for ref in refs if not dataset.exists(ref)] == []

@@ -19,7 +19,7 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, WithJsonSchema
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -58,11 +58,23 @@ def _check_partial_date(value: str) -> str:
     return value
 
 
+PARTIAL_DATE_DESCRIPTION = "ISO date `YYYY-MM-DD`; `YYYY-MM` or `YYYY` when only that is known. Never guess a day."
 PartialDate = Annotated[
     str,
-    Field(description="ISO date `YYYY-MM-DD`; `YYYY-MM` or `YYYY` when only that is known. Never guess a day."),
+    Field(description=PARTIAL_DATE_DESCRIPTION),
     BeforeValidator(lambda value: str(value) if isinstance(value, int) and not isinstance(value, bool) else value),
     AfterValidator(_check_partial_date),
+    # An editor's YAML 1.2 tooling reads `deposited: 2011` as a number and `2020-06-16` as text: both are allowed,
+    # and the text must have the date's form (`17/10/2013` is underlined in the editor, not only by the validator).
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": PARTIAL_DATE.pattern},
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+            ],
+            "description": PARTIAL_DATE_DESCRIPTION,
+        }
+    ),
 ]
 
 

@@ -6,6 +6,7 @@ import csv
 import json
 import re
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,37 @@ def test_no_script_or_handler_from_content(site):
                 or script == "<script>"
             ), (page, script)
         assert not re.search(r"<[a-z]+[^>]*\son[a-z]+\s*=", text.replace('onclick="return false"', "")), page
+
+
+def test_time_elements_carry_a_machine_readable_date(site):
+    """`<time>` shows "29 Nov 2026" to readers and gives the date in ISO form to machines (valid HTML)."""
+    found = 0
+    for path in site.rglob("*.html"):
+        for attributes, shown in re.findall(r"<time\b([^>]*)>([^<]*)</time>", path.read_text(encoding="utf-8")):
+            found += 1
+            match = re.search(r'datetime="(\d{4}-\d{2}-\d{2})"', attributes)
+            assert match, f"{path.relative_to(site)}: <time{attributes}>{shown}</time> has no ISO datetime"
+            day = date.fromisoformat(match.group(1))
+            assert shown.strip() in (day.isoformat(), f"{day.day} {day:%b} {day.year}"), (path, shown)
+    assert found > 20
+
+
+def test_summaries_are_cut_at_a_sentence_end(site):
+    """The countries index shows whole sentences of each summary, never a sentence cut short."""
+    html = (site / "countries" / "index.html").read_text(encoding="utf-8")
+    items = [
+        re.sub(r"<[^>]+>", "", item)
+        for item in re.findall(r"<li><a [^>]*><strong>[^<]+</strong></a>: (.*?)</li>", html)
+    ]
+    assert len(items) >= 8
+    assert all(item.rstrip().endswith((".", "!", "?")) for item in items), items
+
+
+def test_sentences_keeps_whole_sentences():
+    from tiptoolkit.text import sentences
+
+    text = "One two three. Four five six seven. Eight."
+    assert sentences(text, 20) == "One two three."
+    assert sentences(text, 40) == "One two three. Four five six seven."
+    assert sentences(text, 5) == "One two three."  # the first sentence, whole, even when longer than the limit
+    assert sentences("पहिलो वाक्य। दोस्रो वाक्य।", 15) == "पहिलो वाक्य।"

@@ -4,7 +4,9 @@ The country toolkit lists the mandatory provisions nobody has assessed, each wit
 `field_name`). A ministry fills them in and returns the PDF; this module reads the answers and writes them into the
 country's file as ordinary coverage rows: `confidence: low`, a source naming the self-assessment and the day it was
 received, the note as written. Only rows still `unknown` are filled; an assessed row is never overwritten, and a
-disagreement is reported instead. The file is written only if the whole content still validates.
+disagreement is reported instead. The victim protection checklist comes back the same way (`checklist_field_name`):
+one `protection_checklist` record per standard answered, never changing a standard already answered. The file is
+written only if the whole content still validates.
 """
 
 from __future__ import annotations

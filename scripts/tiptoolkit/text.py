@@ -122,3 +122,18 @@ def plain(text: str | None) -> str:
         return ""
     words = nh3.clean(str(markdown_to_html(text)), tags=set(), clean_content_tags=set())
     return _SPACES.sub(" ", html_lib.unescape(words)).strip()
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?।۔])\s+")
+
+
+def sentences(text: str, limit: int) -> str:
+    """As many whole sentences of plain `text` as fit in `limit` characters; the first sentence alone when even it
+    does not fit (a summary is never cut in the middle of a sentence)."""
+    kept = ""
+    for sentence in _SENTENCE_END.split(text.strip()):
+        candidate = f"{kept} {sentence}".strip()
+        if kept and len(candidate) > limit:
+            break
+        kept = candidate
+    return kept

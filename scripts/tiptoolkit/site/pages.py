@@ -24,7 +24,7 @@ from ..dataset import CACHE_ROOT, Dataset, today
 from ..i18n import ENGLISH, Translator
 from ..localizer import Localizer, any_of, inert
 from ..model import Coverage, Obligation, Pillar, TreatyStatus
-from ..text import inline, markdown_to_html, plain
+from ..text import inline, markdown_to_html, plain, sentences
 from . import charts
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -144,7 +144,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=markdown_to_html, inline=inline, plain=plain, date=_date)
+    env.filters.update(md=markdown_to_html, inline=inline, plain=plain, date=_date, sentences=sentences)
     env.globals.update(
         Coverage=Coverage,
         Obligation=Obligation,

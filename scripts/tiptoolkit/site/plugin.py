@@ -182,6 +182,7 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
             page.render = functools.partial(_render_generated, page, page.render)  # see site/fastpage.py
             if generated.last_reviewed:
                 page.meta["last_reviewed"] = analysis.format_date(generated.last_reviewed)
+                page.meta["last_reviewed_iso"] = generated.last_reviewed.isoformat()  # the <time> element's datetime
             if generated.description:
                 # Material prints `page.meta.description` into an attribute without escaping it.
                 page.meta["description"] = str(escape(generated.description[:300]))

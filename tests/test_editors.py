@@ -64,6 +64,15 @@ def test_new_country_writes_a_clean_complete_file(real_copy, capsys):
     assert all(a.coverage is model.Coverage.UNKNOWN for a in lao.coverage)
 
 
+def test_new_country_says_when_the_region_given_is_not_the_uns(real_copy, capsys):
+    assert main(["--root", str(real_copy), "new-country", "lao", "--region", "south-asia"]) == 0
+    err = capsys.readouterr().err
+    assert "the UN M49 classification puts LAO in south-eastern-asia" in err and "`region: south-asia`" in err
+    assert "region: south-asia\n" in (real_copy / "countries" / "lao.yaml").read_text(encoding="utf-8")
+    assert main(["--root", str(real_copy), "new-country", "tha"]) == 0
+    assert "UN M49" not in capsys.readouterr().err  # no region given: the UN's, and nothing to say
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -125,6 +125,13 @@ def run(root: Path, iso3: str, region: str | None = None) -> int:
     except Refused as error:
         print(f"new-country refused: {error}", file=sys.stderr)
         return 2
+    official = region_of(iso3)
+    if region and official and region != official:
+        print(
+            f"new-country: note that the UN M49 classification puts {iso3.upper()} in {official}; the file says "
+            f"`region: {region}` as asked (run it without --region to use the UN's)",
+            file=sys.stderr,
+        )
     shown = target.relative_to(root.parent)
     print(f"wrote {shown}: replace the `unknown` records with what the sources say, then run `tiptoolkit validate`")
     return 0

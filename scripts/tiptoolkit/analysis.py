@@ -65,17 +65,32 @@ def article_ref_label(ds: Dataset, ref: str) -> str | None:
     return f"{instrument.abbreviation}, {article_label(instrument, ds.articles[key])}{ref[len(key) :]}"
 
 
+MONTHS = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)  # as format_date writes them
+
+
 def format_date(value: str | date | None) -> str:
     """`2014-08-14` -> `14 Aug 2014`; `2014-08` -> `Aug 2014`; `2014` -> `2014`."""
     if value is None:
         return ""
     text = value.isoformat() if isinstance(value, date) else value
     parts = text.split("-")
-    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
     if len(parts) == 3:
-        return f"{int(parts[2])} {months[int(parts[1]) - 1]} {parts[0]}"
+        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
     if len(parts) == 2:
-        return f"{months[int(parts[1]) - 1]} {parts[0]}"
+        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
     return parts[0]
 
 

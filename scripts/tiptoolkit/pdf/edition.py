@@ -13,7 +13,7 @@ from ..model import Coverage
 from ..views.common import UnsupportedLanguage
 from ..views.edition import build_edition, editions, months
 from .jinja import environment
-from .layout import Paper, check_paper, css_fonts, css_string, digits, paper_css, stylesheet_text
+from .layout import Paper, check_paper, css_fonts, css_string, digits, inline_css
 
 
 def edition_html(dataset: Dataset, iso3: str | None, lang: str, paper: Paper = "a4", standalone: bool = False) -> str:
@@ -24,11 +24,11 @@ def edition_html(dataset: Dataset, iso3: str | None, lang: str, paper: Paper = "
         raise UnsupportedLanguage(f"no {lang!r} edition for {iso3 or 'the region'}: editions are {known}")
     ed, l10n = build_edition(dataset, iso3, lang)
     month_names = months(l10n.translator)
-    english = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     def date(value: object) -> str:
         return " ".join(
-            month_names[english.index(w)] if w in english else w for w in analysis.format_date(value).split(" ")
+            month_names[analysis.MONTHS.index(w)] if w in analysis.MONTHS else w
+            for w in analysis.format_date(value).split(" ")
         )
 
     def status(cell: analysis.RatificationCell) -> Markup:
@@ -40,7 +40,7 @@ def edition_html(dataset: Dataset, iso3: str | None, lang: str, paper: Paper = "
             details.append(date(cell.date))
         return Markup("{} ({})").format(label, ", ".join(details)) if details else label
 
-    stylesheet = Markup(stylesheet_text() + "\n" + paper_css(paper)) if standalone else None
+    stylesheet = inline_css(paper) if standalone else None
     return (
         environment()
         .get_template("edition.html.j2")

@@ -70,6 +70,11 @@ def digits(lang: str) -> str:
     return DIGITS.get(lang, "decimal")
 
 
+def inline_css(paper: str) -> Markup:
+    """Both stylesheets as one text for a `<style>` element: bare WeasyPrint then lays out the same document."""
+    return Markup(stylesheet_text() + "\n" + paper_css(paper))
+
+
 def check_paper(paper: str) -> None:
     if paper not in PAPERS:
         raise ValueError(f"unknown paper {paper!r}: use one of {', '.join(PAPERS)}")

@@ -6,13 +6,11 @@ toolkit_html(dataset, None, paper="letter")     # the regional edition
 
 from __future__ import annotations
 
-from markupsafe import Markup
-
 from ..dataset import Dataset
 from ..views.common import provision_title
 from ..views.toolkit import build_toolkit
 from .jinja import environment, template_functions
-from .layout import Paper, check_paper, paper_css, stylesheet_text
+from .layout import Paper, check_paper, inline_css
 
 
 def toolkit_html(dataset: Dataset, iso3: str | None, paper: Paper = "a4", standalone: bool = False) -> str:
@@ -21,7 +19,7 @@ def toolkit_html(dataset: Dataset, iso3: str | None, paper: Paper = "a4", standa
     check_paper(paper)
     tk = build_toolkit(dataset, iso3, "en")
     chapters = {(law.id, ch.id): ch.number for law in dataset.model_laws.values() for ch in law.chapters}
-    stylesheet = Markup(stylesheet_text() + "\n" + paper_css(paper)) if standalone else None
+    stylesheet = inline_css(paper) if standalone else None
     return (
         environment()
         .get_template("toolkit.html.j2")

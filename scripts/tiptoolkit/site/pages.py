@@ -115,8 +115,9 @@ def _date(context: Any, value: Any) -> str:
     text = analysis.format_date(value)
     months = context.get("months")
     if months and text:
-        english = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        text = " ".join(months[english.index(word)] if word in english else word for word in text.split(" "))
+        text = " ".join(
+            months[analysis.MONTHS.index(word)] if word in analysis.MONTHS else word for word in text.split(" ")
+        )
     return text
 
 

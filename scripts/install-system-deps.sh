@@ -3,14 +3,15 @@
 #   build: fonts and text-shaping libraries WeasyPrint uses for the PDFs (Noto covers the South Asian scripts;
 #          libharfbuzz-subset0 makes font subsetting fast).
 #   test:  adds Chromium for the browser tests (Playwright drives it; it never downloads a browser)
-#          and poppler-utils (pdftoppm, pdffonts) for reading PDFs back; Node.js and npm when missing.
+#          and poppler-utils (pdftoppm, pdffonts) for reading PDFs back; LibreOffice's Writer and Calc without a
+#          screen, which convert the Word and spreadsheet files to PDF in the tests; Node.js and npm when missing.
 set -euo pipefail
 group=${1:-build}
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
           fonts-noto-core fonts-noto-ui-core fonts-dejavu-core)
 if [ "$group" = test ]; then
-  packages+=(chromium poppler-utils)
+  packages+=(chromium poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui)
   # npm installs axe-core (pinned in package-lock.json) for the accessibility tests.
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi

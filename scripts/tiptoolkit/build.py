@@ -172,6 +172,7 @@ def mkdocs_build(
     *,
     offline: bool = False,
     pdf_manifest: Path | None = None,
+    drafts_manifest: Path | None = None,
     epoch: str | None = None,
     lang: str = "en",
 ) -> None:
@@ -185,6 +186,7 @@ def mkdocs_build(
         for key in (
             "TIPTOOLKIT_OFFLINE",
             "TIPTOOLKIT_PDF_MANIFEST",
+            "TIPTOOLKIT_DRAFTS_MANIFEST",
             "TIPTOOLKIT_DATA_DIR",
             "SOURCE_DATE_EPOCH",
             "TIPTOOLKIT_LANG",
@@ -197,6 +199,8 @@ def mkdocs_build(
         os.environ["SOURCE_DATE_EPOCH"] = epoch
     if pdf_manifest:
         os.environ["TIPTOOLKIT_PDF_MANIFEST"] = str(pdf_manifest)
+    if drafts_manifest:
+        os.environ["TIPTOOLKIT_DRAFTS_MANIFEST"] = str(drafts_manifest)
     try:
         config = load_config(str(PROJECT / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
         if offline:
@@ -223,21 +227,42 @@ def zip_folder(folder: Path, target: Path, top: str) -> None:
 
 
 def build_sites(
-    root: Path, staging: Path, name: str, editions: list[str], manifest: dict | None, epoch: str, with_pdfs: bool
+    root: Path, staging: Path, name: str, editions: list[str], manifests: dict[str, Path | None], epoch: str
 ) -> None:
     """Every language edition of the site into `staging/site`, and the offline copy zipped into its downloads.
 
-    English at the root, then each translated edition in <site>/<lang>/ (after: MkDocs empties its folder)."""
-    mkdocs_build(root, staging / "site", pdf_manifest=manifest, epoch=epoch)
+    English at the root, then each translated edition in <site>/<lang>/ (after: MkDocs empties its folder).
+    `manifests` holds the PDFs' and the working files' manifests, in `staging/pending/<folder>/`."""
+    listed = {"pdf_manifest": manifests.get("toolkits"), "drafts_manifest": manifests.get("drafts")}
+    mkdocs_build(root, staging / "site", epoch=epoch, **listed)
     for lang in editions:
-        mkdocs_build(root, staging / "site" / lang, pdf_manifest=manifest, epoch=epoch, lang=lang)
+        mkdocs_build(root, staging / "site" / lang, epoch=epoch, lang=lang, **listed)
     with tempfile.TemporaryDirectory(prefix=f".{name}-offline-", dir=staging.parent) as offline:
-        mkdocs_build(root, Path(offline), offline=True, pdf_manifest=manifest, epoch=epoch)
+        mkdocs_build(root, Path(offline), offline=True, epoch=epoch, **listed)
         for lang in editions:
-            mkdocs_build(root, Path(offline) / lang, offline=True, pdf_manifest=manifest, epoch=epoch, lang=lang)
-        if with_pdfs:
-            shutil.copytree(staging / "pending" / "toolkits", Path(offline) / "toolkits")
+            mkdocs_build(root, Path(offline) / lang, offline=True, epoch=epoch, lang=lang, **listed)
+        for folder, manifest in manifests.items():
+            if manifest is not None:
+                shutil.copytree(staging / "pending" / folder, Path(offline) / folder)
         zip_folder(Path(offline), staging / "site" / "downloads" / "offline-site.zip", "counter-trafficking-toolkit")
+
+
+def render_downloads(
+    dataset: object, pending: Path, pdfs: bool, jobs: int | None, cache_dir: Path | None, report: list | None
+) -> dict[str, Path]:
+    """The PDFs (unless `pdfs` is False) and the working files into `pending/<folder>/`, where they wait until the
+    site is built (MkDocs empties its output folder first); returns each folder's manifest."""
+    from .office.batch import render_drafts
+
+    manifests = {}
+    if pdfs:
+        from .pdf.batch import DEFAULT_CACHE, render_all
+
+        manifests["toolkits"] = render_all(
+            dataset, pending / "toolkits", jobs=jobs, cache_dir=cache_dir or DEFAULT_CACHE, report=report
+        )
+    manifests["drafts"], _results = render_drafts(dataset, pending / "drafts")
+    return manifests
 
 
 def build(
@@ -276,22 +301,11 @@ def build(
                 # An interrupt held back here arrives as soon as `staging` is set, inside the `try`: it is cleaned up.
                 with signals_deferred():
                     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
-                manifest = None
-                if pdfs:
-                    from .pdf.batch import DEFAULT_CACHE, render_all
-
-                    # MkDocs empties its output folder first: the PDFs wait beside it until the site is built.
-                    manifest = render_all(
-                        dataset,
-                        staging / "pending" / "toolkits",
-                        jobs=jobs,
-                        cache_dir=cache_dir or DEFAULT_CACHE,
-                        report=report,
-                    )
+                manifests = render_downloads(dataset, staging / "pending", pdfs, jobs, cache_dir, report)
                 editions = sorted(code for code in dataset.languages if code != "en")
-                build_sites(root, staging, site_dir.name, editions, manifest, epoch, with_pdfs=pdfs)
-                if pdfs:
-                    os.rename(staging / "pending" / "toolkits", staging / "site" / "toolkits")
+                build_sites(root, staging, site_dir.name, editions, manifests, epoch)
+                for folder in manifests:
+                    os.rename(staging / "pending" / folder, staging / "site" / folder)
                 interrupt.check()  # an interrupt Python dropped (see Interrupt) still stops the build here
                 with signals_deferred():
                     exchange(staging / "site", site_dir)

@@ -32,11 +32,16 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 @dataclass
 class PdfInfo:
-    """A rendered PDF as the site shows it: where, how big, how many pages."""
+    """A file to download (a PDF, a Word or spreadsheet file) as the site shows it: where, how big, how many pages."""
 
     path: str  # relative to the site root, e.g. toolkits/npl-en.pdf
     bytes: int | None = None
     pages: int | None = None
+
+    @property
+    def format(self) -> str:
+        """`pdf`, `docx` or `xlsx`: the interface string `file.<format>` names it."""
+        return self.path.rsplit(".", 1)[-1].lower()
 
     @property
     def size(self) -> str:
@@ -165,6 +170,7 @@ class SiteBuilder:
         linker: Linker,
         pdfs: dict[str, PdfInfo],
         data_prefix: str = "toolkit_data",
+        drafts: dict[str, PdfInfo] | None = None,
         stale_after_days: int = analysis.STALE_AFTER_DAYS,
         now: date | None = None,
         lang: str = ENGLISH,
@@ -174,6 +180,7 @@ class SiteBuilder:
         self.l10n = Localizer(Translator(dataset, lang))
         self.linker = linker
         self.pdfs = pdfs
+        self.drafts = drafts or {}  # the working files by stem: npl-amendment-bill-en, action-plan-template-en...
         self.data_prefix = data_prefix
         self.stale_after_days = stale_after_days  # 0: no "not reviewed since" markers
         self.now = now or today()
@@ -202,6 +209,7 @@ class SiteBuilder:
                 ref_label=self.ref_label,
                 a=analysis,
                 pdfs=self.pdfs,
+                drafts=self.drafts,
                 stale_since=self.stale,
                 **self.l10n.context(),
                 **context,
@@ -345,6 +353,8 @@ class SiteBuilder:
                 pocket_pdf=pocket_lang or self.pdfs.get(analysis.pocket_stem(country)),
                 pocket_lang=pocket_lang is not None,
                 pocket_editions=self.editions(functools.partial(analysis.pocket_stem, country)),
+                bill=self.drafts.get(f"{country.id}-amendment-bill-en"),
+                matrix_file=self.drafts.get(f"{country.id}-action-plan-en"),
                 sources=analysis.sources(country),
             )
 
@@ -429,6 +439,12 @@ class SiteBuilder:
             edit=plan,
             reviewed=(plan,),
             plan=plan,
+            blank_matrix=self.drafts.get("action-plan-template-en"),
+            country_matrices=[
+                (country, self.drafts[f"{country.id}-action-plan-en"])
+                for country in countries
+                if f"{country.id}-action-plan-en" in self.drafts
+            ],
             sources=analysis.sources(plan),
         )
         for pillar in plan.pillars:
@@ -460,6 +476,7 @@ class SiteBuilder:
             edit=coop,
             reviewed=(coop,),
             coop=coop,
+            form_file=self.drafts.get("referral-form-en"),
             sources=analysis.sources(coop),
         )
         guide = ds.frontline

@@ -28,6 +28,7 @@ from .pages import Linker, Page, PdfInfo, SiteBuilder, in_navigation, navigation
 log = logging.getLogger("mkdocs.plugins.tiptoolkit")
 
 PDF_MANIFEST_ENV = "TIPTOOLKIT_PDF_MANIFEST"
+DRAFTS_MANIFEST_ENV = "TIPTOOLKIT_DRAFTS_MANIFEST"  # the working files (Word, spreadsheets), set by `tiptoolkit build`
 DATA_DIR_ENV = "TIPTOOLKIT_DATA_DIR"  # set by `tiptoolkit build --root`
 LANG_ENV = "TIPTOOLKIT_LANG"  # the edition to build: `en` (default, the site root) or a code in toolkit_data/i18n
 
@@ -84,13 +85,13 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
             )
         self._configure_language(config, dataset)
         linker = Linker(config.use_directory_urls)
-        pdfs = self._pdfs(config_dir)
-        if self.lang != "en":  # a translated edition lives in <site>/<lang>/; the PDFs stay at the site root
-            pdfs = {key: PdfInfo(f"../{info.path}", info.bytes, info.pages) for key, info in pdfs.items()}
+        pdfs = self._listed(config_dir, self.config.pdf_manifest or os.environ.get(PDF_MANIFEST_ENV))
+        drafts = self._listed(config_dir, os.environ.get(DRAFTS_MANIFEST_ENV))
         builder = SiteBuilder(
             dataset,
             linker,
             pdfs,
+            drafts=drafts,
             data_prefix=self.data_prefix,
             stale_after_days=self.config.stale_after_days,
             lang=self.lang,
@@ -149,13 +150,15 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
                 for code, language in sorted(languages.items(), key=lambda item: (item[0] != "en", item[0]))
             ]
 
-    def _pdfs(self, config_dir: Path) -> dict[str, PdfInfo]:
-        """PDFs to link: those listed in the manifest the full build writes, else none."""
-        manifest = self.config.pdf_manifest or os.environ.get(PDF_MANIFEST_ENV)
+    def _listed(self, config_dir: Path, manifest: str | None) -> dict[str, PdfInfo]:
+        """Files to link: those listed in a manifest the full build writes (PDFs, working files), else none.
+
+        A translated edition lives in <site>/<lang>/; the files stay at the site root."""
         if not manifest or not (config_dir / manifest).exists():
             return {}
         entries = json.loads((config_dir / manifest).read_text(encoding="utf-8"))
-        return {key: PdfInfo(**value) for key, value in entries.items()}
+        up = "../" if self.lang != "en" else ""
+        return {key: PdfInfo(**{**value, "path": up + value["path"]}) for key, value in entries.items()}
 
     # ------------------------------------------------------------ pages
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import analysis
-from ..dataset import Dataset
+from ..dataset import Dataset, site_url
 from ..model import CHECKLIST_ANSWERS, ChecklistAnswers, Country, Coverage, ModelLaw, Provision, Source, Standard
 from ..selfassessment import NOTES, checklist_field_name
 from ..text import plain
@@ -176,6 +176,11 @@ def ref_label(ds: Dataset, ref: str) -> str:
     if ref in ds.standards:
         return ds.standards[ref].title
     return ref
+
+
+def provision_url(law: ModelLaw, provision: Provision) -> str:
+    """The provision's full text on the site."""
+    return f"{site_url()}model-law/{law.id}/{provision.chapter}/#{provision.id}"
 
 
 def provision_title(law: ModelLaw, provision: Provision, several: bool) -> str:

@@ -46,6 +46,7 @@ from .common import (
     find_country,
     merge_sources,
     provision_title,
+    provision_url,
     ref_label,
 )
 from .kits import kit_views
@@ -291,14 +292,13 @@ def _self_assessment(ds: Dataset, tk: Toolkit, country: Country) -> None:
     if not unknown:
         return
     tk.chapters["self-assessment"] = tk.outline.add(1, "self-assessment", "Provisions not yet assessed")
-    site = site_url()
     for row in unknown:
         label = provision_title(row.law, row.provision, several=len(ds.model_laws) > 1)
         tk.self_assessment.append(
             SelfAssessmentRow(
                 row=row,
                 implements=tuple(ref_label(ds, ref) for ref in row.provision.implements),
-                url=f"{site}model-law/{row.law.id}/{row.provision.chapter}/#{row.provision.id}",
+                url=provision_url(row.law, row.provision),
                 coverage=FieldView(
                     field_name(row.key, "coverage"), f"{label}: coverage", "choice", choices=COVERAGE_CHOICES
                 ),

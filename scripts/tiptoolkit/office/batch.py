@@ -1,0 +1,143 @@
+"""Every working file the build publishes in `drafts/`, from a cache keyed by what each file shows.
+
+A file's key is a hash of its view (everything it shows, computed in `views.drafts`), of the code that lays it
+out and of the versions of the libraries that write it. A rebuild with no change writes nothing new; editing a
+country's coverage rebuilds that country's bill and matrix only. A cached file is checked before it is used (a
+readable package whose entries are intact): a damaged one is dropped and made again.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+from .. import analysis
+from ..analysis import countries_in_order
+from ..dataset import CACHE_ROOT, Dataset
+from ..files import write_atomic
+from ..views.drafts import bill_view, plan_matrix, referral_view
+from .bill import bill_docx
+from .form import referral_docx
+from .matrix import matrix_xlsx
+
+DEFAULT_CACHE = CACHE_ROOT / "office"
+CODE = Path(__file__).resolve().parent
+KEEP_UNUSED_DAYS = 30  # a cached file no build used for this long is removed
+
+
+@dataclass(frozen=True)
+class DraftJob:
+    """One working file: its name in `drafts/`, the view it shows and how it is laid out."""
+
+    name: str  # e.g. npl-amendment-bill-en.docx
+    kind: str  # bill, matrix or form
+    make_view: Callable[[], object]
+    lay_out: Callable[[object], bytes]
+
+
+@dataclass(frozen=True)
+class DraftResult:
+    name: str
+    key: str
+    bytes: int
+    made: bool  # False when it came from the cache
+
+
+def draft_jobs(ds: Dataset) -> list[DraftJob]:
+    """A bill for each country with an assessed gap, an action plan matrix for each country and a blank one for
+    the region, and the referral form, in a stable order."""
+    jobs = []
+    for country in countries_in_order(ds):
+        if analysis.gaps(ds, country):
+            jobs.append(
+                DraftJob(
+                    f"{country.id}-amendment-bill-en.docx", "bill", functools.partial(bill_view, ds, country.id), bill_docx
+                )
+            )
+        if ds.action_plan is not None:
+            jobs.append(
+                DraftJob(
+                    f"{country.id}-action-plan-en.xlsx",
+                    "matrix",
+                    functools.partial(plan_matrix, ds, country.id),
+                    matrix_xlsx,
+                )
+            )
+    if ds.action_plan is not None:
+        jobs.append(
+            DraftJob("action-plan-template-en.xlsx", "matrix", functools.partial(plan_matrix, ds, None), matrix_xlsx)
+        )
+    jobs.append(DraftJob("referral-form-en.docx", "form", functools.partial(referral_view, ds), referral_docx))
+    return jobs
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """The layout code and the versions of the libraries that write the files."""
+    digest = hashlib.sha256()
+    for name in ("python-docx", "openpyxl", "lxml"):
+        digest.update(f"{name} {version(name)}\n".encode())
+    for path in sorted(CODE.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def draft_key(job: DraftJob, view: object) -> str:
+    """The cache key of a file: its kind, its view (a dataclass of plain values: its repr is stable) and the code."""
+    digest = hashlib.sha256(code_fingerprint().encode())
+    digest.update(f"{job.kind}\0{job.name}\0{view!r}".encode())
+    return digest.hexdigest()
+
+
+def intact(path: Path) -> bool:
+    """A cached file that opens as a package and whose entries all pass their checksums."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            return package.testzip() is None and "[Content_Types].xml" in package.namelist()
+    except (OSError, zipfile.BadZipFile, EOFError):
+        return False
+
+
+def render_drafts(ds: Dataset, out_dir: Path, cache_dir: Path = DEFAULT_CACHE) -> tuple[Path, list[DraftResult]]:
+    """Every working file into `out_dir`, with a `manifest.json` the site reads; returns it and what was done."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results, manifest = [], {}
+    for job in draft_jobs(ds):
+        view = job.make_view()
+        key = draft_key(job, view)
+        cached = cache_dir / f"{key}{Path(job.name).suffix}"
+        made = not cached.exists() or not intact(cached)
+        if made:
+            if cached.exists():
+                print(f"the cached {job.name} was damaged: made again", file=sys.stderr)
+            write_atomic(cached, job.lay_out(view))
+        else:
+            os.utime(cached)  # last used, for prune
+        target = out_dir / job.name
+        shutil.copyfile(cached, target)
+        os.utime(target, (0, 0))
+        size = target.stat().st_size
+        results.append(DraftResult(job.name, key, size, made))
+        manifest[Path(job.name).stem] = {"path": f"{out_dir.name}/{job.name}", "bytes": size}
+    prune(cache_dir, {cache_dir / f"{r.key}{Path(r.name).suffix}" for r in results})
+    manifest_path = out_dir / "manifest.json"
+    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return manifest_path, results
+
+
+def prune(cache_dir: Path, keep: set[Path], days: int = KEEP_UNUSED_DAYS) -> None:
+    """Remove the cached files no build has used for `days`, except those of this build."""
+    limit = time.time() - days * 86_400
+    for path in cache_dir.glob("*.*"):
+        if path not in keep and path.suffix in (".docx", ".xlsx") and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)

@@ -88,8 +88,8 @@ def _pillar_sheet(sheet: Worksheet, pillar: MatrixSheet) -> None:
     last = len(pillar.rows) + 1
     sheet.freeze_panes = "C2"  # the header row, and the objective and activity beside every column
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{last}"
-    _drop_down(sheet, "=Leads", LEAD, last, strict=False)
-    _drop_down(sheet, "=Statuses", STATUS, last, strict=True)
+    _drop_down(sheet, "Leads", LEAD, last, strict=False)
+    _drop_down(sheet, "Statuses", STATUS, last, strict=True)
     _print_setup(sheet)
 
 

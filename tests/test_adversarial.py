@@ -666,3 +666,56 @@ def test_hostile_pages_run_nothing_in_a_browser(hostile_site, canary):
             assert errors == [] and canary.hits == []
         finally:
             browser.close()
+
+
+# ---------------------------------------------------------------- the working files
+
+
+def test_hostile_text_is_only_text_in_the_word_and_spreadsheet_files(hostile_dataset, hostile_site):
+    """The hostile provision is one of NPL's gaps, so its title, text and commentary are in NPL's bill; the
+    hostile country name is in the bill's title and the matrix. Each file opens, holds the payloads as text, and
+    points at nothing outside itself."""
+    import docx
+    import openpyxl
+
+    drafts = hostile_site / "drafts"
+    bill = docx.Document(drafts / "npl-amendment-bill-en.docx")
+    text = "\n".join(p.text for p in bill.paragraphs) + "\n".join(c.text for c in bill.comments)
+    for marker in ("HX-NAME", "HX-PTITLE", "HX-PTEXT", "HX-PCOMMENT"):
+        assert marker in text, marker
+    assert "<script>alert('HX')</script>" in text and "{{ config }}" in text
+    matrix = openpyxl.load_workbook(drafts / "npl-action-plan-en.xlsx")
+    assert any("HX-NAME" in str(cell.value) for row in matrix["Overview"].iter_rows() for cell in row)
+    assert not [
+        cell
+        for sheet in matrix
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f" and "HX" in str(cell.value)
+    ]
+    for path in drafts.glob("*.*x"):
+        with zipfile.ZipFile(path) as package:
+            relationships = "".join(
+                package.read(name).decode() for name in package.namelist() if name.endswith(".rels")
+            )
+        assert 'TargetMode="External"' not in relationships, path.name
+
+
+def test_characters_xml_cannot_hold_are_dropped_not_fatal(hostile_dataset):
+    import dataclasses
+
+    import docx
+    import openpyxl
+
+    from tiptoolkit.office.bill import bill_docx
+    from tiptoolkit.office.matrix import matrix_xlsx
+    from tiptoolkit.views.drafts import bill_view, plan_matrix
+
+    view = bill_view(hostile_dataset, "npl")
+    bell = dataclasses.replace(view, title="Bell\x07 and null\x00 " + "long " * 80)
+    document = docx.Document(io.BytesIO(bill_docx(bell)))
+    assert document.paragraphs[0].text.startswith("Bell and null long")
+    assert len(document.core_properties.title) <= 255
+    matrix = plan_matrix(hostile_dataset, "npl")
+    workbook = openpyxl.load_workbook(io.BytesIO(matrix_xlsx(dataclasses.replace(matrix, title="Bell\x07"))))
+    assert workbook["Overview"]["A1"].value == "Bell"

@@ -199,10 +199,7 @@ def test_a_country_s_matrix_suggests_its_body_and_marks_priorities_from_its_gaps
     body = raw(DEFAULT_ROOT / "countries" / "npl.yaml")["coordination_body"]["name"]
     workbook = open_xlsx(matrix_xlsx(plan_matrix(dataset, "npl")))
     template = {
-        f"{a['id']}: {a['title']}": a
-        for p in raw_plan()["pillars"]
-        for o in p["objectives"]
-        for a in o["activities"]
+        f"{a['id']}: {a['title']}": a for p in raw_plan()["pillars"] for o in p["objectives"] for a in o["activities"]
     }
     gaps = {key for key, value in raw_coverage("npl").items() if value in GAP}
     priorities = 0
@@ -241,6 +238,7 @@ def test_the_overview_counts_by_status_with_formulas(dataset: Dataset):
 
 def test_every_field_of_the_referral_form_is_a_content_control(dataset: Dataset):
     document = open_docx(referral_docx(referral_view(dataset)))
+    assert document.paragraphs[0].text == "Cross-border referral notice"
     controls = {}
     for sdt in document.element.body.iter(qn("w:sdt")):
         properties = sdt.find(qn("w:sdtPr"))
@@ -265,34 +263,61 @@ def test_every_field_of_the_referral_form_is_a_content_control(dataset: Dataset)
     assert headings == [section["title"] for section in form["sections"]]
 
 
+def referral_tags(document) -> list[str]:
+    return [
+        sdt.find(f"{qn('w:sdtPr')}/{qn('w:tag')}").get(qn("w:val")) for sdt in document.element.body.iter(qn("w:sdt"))
+    ]
+
+
+@pytest.mark.parametrize(("lang", "word_lang", "rtl"), [("ne", "ne-NP", False), ("ur", "ur-PK", True)])
+def test_a_national_form_is_in_its_language_and_says_it_awaits_review(dataset: Dataset, lang, word_lang, rtl):
+    form = raw(DEFAULT_ROOT / "cooperation" / "cooperation.yaml")["referral_form"]
+    document = open_docx(referral_docx(referral_view(dataset, lang)))
+    assert document.paragraphs[0].text == form["translations"][lang]["title"]
+    review = raw(DEFAULT_ROOT / "i18n" / f"{lang}.yaml")["strings"]["pdf.review_note"]["text"]
+    assert review in [p.text for p in document.paragraphs[:4]]
+    first = form["sections"][0]
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert headings[0] == first["translations"][lang]["title"]
+    normal = document.styles["Normal"].element
+    assert normal.find(f"{qn('w:rPr')}/{qn('w:lang')}").get(qn("w:bidi")) == word_lang
+    assert (normal.find(f"{qn('w:pPr')}/{qn('w:bidi')}") is not None) == rtl
+    assert all((table._tbl.tblPr.find(qn("w:bidiVisual")) is not None) == rtl for table in document.tables)
+    english = open_docx(referral_docx(referral_view(dataset)))
+    assert referral_tags(document) == referral_tags(english), "the same field names in every language"
+    runs = [run for table in document.tables for run in table.rows[0].cells[0].paragraphs[0].runs]
+    assert (runs[0]._r.find(f"{qn('w:rPr')}/{qn('w:rtl')}") is not None) == rtl
+
+
 # ---------------------------------------------------------------- LibreOffice, the cache, the build
+
+
+def libreoffice_convert(profile: Path, to: str, out_dir: Path, files: list[Path]) -> None:
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice is installed by `make test` (scripts/install-system-deps.sh test)"
+    command = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", to]
+    subprocess.run([*command, "--outdir", str(out_dir), *map(str, files)], check=True, capture_output=True, timeout=300)
 
 
 @pytest.mark.slow
 def test_libreoffice_converts_each_kind_of_file_to_pdf(dataset: Dataset, tmp_path: Path):
-    soffice = shutil.which("soffice")
-    assert soffice, "LibreOffice is installed by `make test` (scripts/install-system-deps.sh test)"
     files = {
         "npl-amendment-bill-en.docx": bill_docx(bill_view(dataset, "npl")),
         "npl-action-plan-en.xlsx": matrix_xlsx(plan_matrix(dataset, "npl")),
         "referral-form-en.docx": referral_docx(referral_view(dataset)),
+        "referral-form-ur.docx": referral_docx(referral_view(dataset, "ur")),
     }
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
-    profile = (tmp_path / "profile").as_uri()
-    subprocess.run(
-        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
-        + [str(tmp_path / name) for name in files],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    profile = tmp_path / "profile"  # its own LibreOffice profile: nothing shared with another run
+    libreoffice_convert(profile, "pdf", tmp_path, [tmp_path / name for name in files])
     from pypdf import PdfReader
 
     expected = {
         "npl-amendment-bill-en": "Placeholders to fill in",
         "npl-action-plan-en": "National action plan matrix: Nepal",
         "referral-form-en": "Cross-border referral",
+        "referral-form-ur": "YYYY-MM-DD",
     }
     for stem, text in expected.items():
         reader = PdfReader(tmp_path / f"{stem}.pdf")
@@ -300,13 +325,7 @@ def test_libreoffice_converts_each_kind_of_file_to_pdf(dataset: Dataset, tmp_pat
         assert text in " ".join(" ".join(page.extract_text().split()) for page in reader.pages), stem
     # The drop-down lists as LibreOffice understood them: saved again by Calc, they are still there.
     again = tmp_path / "again"
-    subprocess.run(
-        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "xlsx", "--outdir", str(again)]
-        + [str(tmp_path / "npl-action-plan-en.xlsx")],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    libreoffice_convert(profile, "xlsx", again, [tmp_path / "npl-action-plan-en.xlsx"])
     sheet = openpyxl.load_workbook(again / "npl-action-plan-en.xlsx")[raw_plan()["pillars"][0]["title"]]
     kept = {str(v.sqref).split(":")[0]: v.formula1 for v in sheet.data_validations.dataValidation}
     assert kept.get("E2") and kept.get("J2"), kept

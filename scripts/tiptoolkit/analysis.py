@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -81,16 +81,16 @@ MONTHS = (
 )  # as format_date writes them
 
 
-def format_date(value: str | date | None) -> str:
-    """`2014-08-14` -> `14 Aug 2014`; `2014-08` -> `Aug 2014`; `2014` -> `2014`."""
+def format_date(value: str | date | None, months: Sequence[str] = MONTHS) -> str:
+    """`2014-08-14` -> `14 Aug 2014`; `2014-08` -> `Aug 2014`; `2014` -> `2014`; `months`: the names to use."""
     if value is None:
         return ""
     text = value.isoformat() if isinstance(value, date) else value
     parts = text.split("-")
     if len(parts) == 3:
-        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        return f"{int(parts[2])} {months[int(parts[1]) - 1]} {parts[0]}"
     if len(parts) == 2:
-        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        return f"{months[int(parts[1]) - 1]} {parts[0]}"
     return parts[0]
 
 

@@ -55,30 +55,22 @@ class DraftResult:
 
 def draft_jobs(ds: Dataset) -> list[DraftJob]:
     """A bill for each country with an assessed gap, an action plan matrix for each country and a blank one for
-    the region, and the referral form, in a stable order."""
-    jobs = []
+    the region, and the referral form in English and in each language it is translated into, in a stable order."""
+    bill, matrix, form = ("bill", bill_docx), ("matrix", matrix_xlsx), ("form", referral_docx)
+    planned: list[tuple[str, tuple, Callable[[], object]]] = []
     for country in countries_in_order(ds):
         if analysis.gaps(ds, country):
-            jobs.append(
-                DraftJob(
-                    f"{country.id}-amendment-bill-en.docx", "bill", functools.partial(bill_view, ds, country.id), bill_docx
-                )
-            )
+            planned.append((f"{country.id}-amendment-bill-en.docx", bill, functools.partial(bill_view, ds, country.id)))
         if ds.action_plan is not None:
-            jobs.append(
-                DraftJob(
-                    f"{country.id}-action-plan-en.xlsx",
-                    "matrix",
-                    functools.partial(plan_matrix, ds, country.id),
-                    matrix_xlsx,
-                )
+            planned.append(
+                (f"{country.id}-action-plan-en.xlsx", matrix, functools.partial(plan_matrix, ds, country.id))
             )
     if ds.action_plan is not None:
-        jobs.append(
-            DraftJob("action-plan-template-en.xlsx", "matrix", functools.partial(plan_matrix, ds, None), matrix_xlsx)
-        )
-    jobs.append(DraftJob("referral-form-en.docx", "form", functools.partial(referral_view, ds), referral_docx))
-    return jobs
+        planned.append(("action-plan-template-en.xlsx", matrix, functools.partial(plan_matrix, ds, None)))
+    planned.append(("referral-form-en.docx", form, functools.partial(referral_view, ds)))
+    for lang in sorted(code for code in ds.languages if code in ds.cooperation.referral_form.translations):
+        planned.append((f"referral-form-{lang}.docx", form, functools.partial(referral_view, ds, lang)))
+    return [DraftJob(name, kind, make_view, lay_out) for name, (kind, lay_out), make_view in planned]
 
 
 @functools.lru_cache(maxsize=1)

@@ -14,13 +14,16 @@ from docx.shared import Cm
 from ..analysis import format_date
 from ..views.common import AUTHOR
 from ..views.drafts import BillSection, BillView, ChoiceView, Clause
+from .package import xml_text
 from .word import (
     LIST_INDENTS,
     NOTE_STYLE,
     PLACEHOLDER_STYLE,
+    add_heading,
     add_paragraph,
     add_run,
     new_document,
+    page_numbers,
     repeat_header_row,
     set_widths,
     to_bytes,
@@ -37,11 +40,12 @@ def bill_docx(view: BillView) -> bytes:
         f"Draft amendment bill for {name}, from the model provisions that close its recorded gaps",
         f"trafficking in persons; smuggling of migrants; draft bill; {name}",
     )
+    page_numbers(document, view.title)
     _cover_note(document, view)
     for part in view.parts:
-        document.add_heading(f"Part {part.number}. {part.title}", level=1)
+        add_heading(document, f"Part {part.number}. {part.title}", 1)
         for chapter in part.chapters:
-            document.add_heading(f"Chapter {chapter.number}. {chapter.title}", level=2)
+            add_heading(document, f"Chapter {chapter.number}. {chapter.title}", 2)
             for section in chapter.sections:
                 _section(document, section)
     _placeholders(document, view)
@@ -49,10 +53,10 @@ def bill_docx(view: BillView) -> bytes:
 
 
 def _cover_note(document: DocumentObject, view: BillView) -> None:
-    document.add_heading(view.title, level=0)
+    add_heading(document, view.title, 0)
     edition = format_date(view.edition) if view.edition else "undated"
     add_paragraph(document, "Subtitle", f"Draft prepared by the {AUTHOR}. Edition of {edition}.")
-    document.add_heading("Cover note", level=1)
+    add_heading(document, "Cover note", 1)
     add_paragraph(document, "Body Text", view.purpose)
     add_paragraph(document, "Intense Quote", view.disclaimer)
     add_paragraph(
@@ -66,7 +70,7 @@ def _cover_note(document: DocumentObject, view: BillView) -> None:
 
 
 def _section(document: DocumentObject, section: BillSection) -> None:
-    heading = document.add_heading(f"Section {section.number}. {section.title}", level=3)
+    heading = add_heading(document, f"Section {section.number}. {section.title}", 3)
     required = "Required by the treaties" if section.mandatory else "Recommended"
     add_paragraph(
         document,
@@ -77,10 +81,10 @@ def _section(document: DocumentObject, section: BillSection) -> None:
         _clause(document, clause)
     for choice in section.choices:
         _choice(document, choice)
-    comment = document.add_comment(heading.runs, text=f"Commentary. {section.commentary}", author=AUTHOR)
+    comment = document.add_comment(heading.runs, text=xml_text(f"Commentary. {section.commentary}"), author=AUTHOR)
     comment.initials = INITIALS
-    comment.add_paragraph(f"National law today. {section.national}")
-    comment.add_paragraph(f"Full model text with its links: {section.url}")
+    add_run(comment.add_paragraph(), f"National law today. {section.national}")
+    add_run(comment.add_paragraph(), f"Full model text with its links: {section.url}")
 
 
 def _clause(document: DocumentObject, clause: Clause) -> None:
@@ -93,7 +97,7 @@ def _clause(document: DocumentObject, clause: Clause) -> None:
 
 def _choice(document: DocumentObject, choice: ChoiceView) -> None:
     how = "Choose one option" if choice.choose == "one" else "Choose one or more options"
-    document.add_heading(f"{how}: {choice.title}", level=4)
+    add_heading(document, f"{how}: {choice.title}", 4)
     for option in choice.options:
         add_run(add_paragraph(document, "Body Text"), f"☐ {option.label}", bold=True)
         for clause in option.clauses:
@@ -103,7 +107,7 @@ def _choice(document: DocumentObject, choice: ChoiceView) -> None:
 
 
 def _placeholders(document: DocumentObject, view: BillView) -> None:
-    document.add_heading("Placeholders to fill in", level=1)
+    add_heading(document, "Placeholders to fill in", 1)
     add_paragraph(
         document,
         "Body Text",

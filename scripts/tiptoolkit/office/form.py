@@ -3,6 +3,8 @@
 Each field is a content control (Word's form fields of today, which LibreOffice also fills in): plain text,
 several lines, a date picker, a drop-down list of the form's choices, or a check box; its tag is the field's id,
 as in the PDF form, so an office can read the answers back. Sections are Heading 2, fields a two-column table.
+A national-language form is in the edition's language where the form is translated, English elsewhere, and says
+on its first page that its translation has not been checked yet.
 """
 
 from __future__ import annotations
@@ -11,63 +13,69 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
-from ..analysis import format_date
-from ..views.common import AUTHOR
-from ..views.drafts import ReferralField, ReferralView
-from .word import NOTE_STYLE, add_paragraph, add_run, new_document, repeat_header_row, set_widths, to_bytes
+from ..views.drafts import ReferralField, ReferralView, Words
+from .package import property_text, xml_text
+from .word import NOTE_STYLE, add_paragraph, add_run, new_document, page_numbers, set_widths, to_bytes
 
-PROMPT = {"date": "Choose a date", "choice": "Choose one", "checkbox": ""}
-EMPTY_PROMPT = "Type here"
+PROMPT = {"date": "YYYY-MM-DD", "checkbox": ""}
+EMPTY_PROMPT = "…"  # a control's empty look: no words, so it suits every language
 CHECK_BOX = ("2610", "2612")  # ☐ and ☒, as Word's check box content control shows them
 
 
 def referral_docx(view: ReferralView) -> bytes:
+    rtl = view.direction == "rtl"
     document = new_document(
-        view.title,
+        view.title.text,
         "Cross-border referral form for a presumed victim of trafficking or a smuggled migrant",
         "referral; trafficking in persons; smuggling of migrants; cross-border cooperation",
+        lang=view.lang,
+        script=view.script,
+        rtl=rtl,
     )
-    document.add_heading(view.title, level=0)
-    edition = format_date(view.edition) if view.edition else "undated"
-    add_paragraph(document, "Subtitle", f"Prepared by the {AUTHOR}. Edition of {edition}.")
-    add_paragraph(document, "Body Text", view.instructions)
-    add_paragraph(
-        document,
-        NOTE_STYLE,
-        "Fields marked * are required. Fields marked as personal data are shared only with the person's informed "
-        "consent or on a legal basis. On paper, write the answer in the box; the choices of a list are printed "
-        "under the field.",
-    )
+    page_numbers(document, view.title.text, " · ", " / ")
+    _words(document.add_heading(level=0), view.title, view)
+    add_run(add_paragraph(document, "Subtitle"), view.subtitle, rtl=rtl)
+    if view.review_note:
+        add_run(add_paragraph(document, "Intense Quote"), view.review_note, rtl=rtl)
+    _words(add_paragraph(document, "Body Text"), view.instructions, view)
+    _words(add_paragraph(document, NOTE_STYLE), view.legend, view)
     for section in view.sections:
-        document.add_heading(section.title, level=2)
-        table = document.add_table(rows=1, cols=2)
+        _words(document.add_heading(level=2), section.title, view)
+        table = document.add_table(rows=0, cols=2)
         table.style = document.styles["Table Grid"]
-        for cell, heading in zip(table.rows[0].cells, ("Field", "Answer"), strict=True):
-            add_run(cell.paragraphs[0], heading, bold=True)
-        repeat_header_row(table)
+        if rtl:
+            table._tbl.tblPr.append(OxmlElement("w:bidiVisual"))  # the label column on the right
         for field in section.fields:
             label, answer = table.add_row().cells
-            _label(label, field)
+            _label(label, field, view)
             _control(answer.paragraphs[0], field)
         set_widths(table, (Cm(6.5), Cm(9.5)))
     return to_bytes(document, view.edition)
 
 
-def _label(cell, field: ReferralField) -> None:
+def _words(paragraph, words: Words, view: ReferralView, bold: bool = False) -> None:
+    """`words` into `paragraph`, right to left when they are in the form's right-to-left language."""
+    add_run(paragraph, words.text, bold=bold, rtl=view.direction == "rtl" and words.lang == view.lang)
+
+
+def _label(cell, field: ReferralField, view: ReferralView) -> None:
     paragraph = cell.paragraphs[0]
-    add_run(paragraph, field.label + (" *" if field.required else ""), bold=True)
+    _words(paragraph, field.label, view, bold=True)
+    if field.required:
+        add_run(paragraph, " *", bold=True)
     if field.sensitive:
-        add_run(paragraph, " (personal data)")
+        add_run(paragraph, " · ")
+        _words(paragraph, view.sensitive, view)
     if field.help:
-        add_paragraph(cell, NOTE_STYLE, field.help)
+        _words(add_paragraph(cell, NOTE_STYLE), field.help, view)
     if field.choices:
-        add_paragraph(cell, NOTE_STYLE, "Choices: " + "; ".join(field.choices) + ".")
+        add_run(add_paragraph(cell, NOTE_STYLE), " / ".join(field.choices))
 
 
 def _control(paragraph, field: ReferralField) -> None:
     """A content control for `field` at the end of `paragraph`; every value is set as an attribute or text."""
     sdt, properties, content = OxmlElement("w:sdt"), OxmlElement("w:sdtPr"), OxmlElement("w:sdtContent")
-    for name, value in (("w:alias", field.label[:255]), ("w:tag", field.id)):
+    for name, value in (("w:alias", property_text(field.label.text)), ("w:tag", field.id)):
         element = OxmlElement(name)
         element.set(qn("w:val"), value)
         properties.append(element)
@@ -98,8 +106,8 @@ def _kind(field: ReferralField):
         element = OxmlElement("w:dropDownList")
         for choice in field.choices:
             item = OxmlElement("w:listItem")
-            item.set(qn("w:displayText"), choice)
-            item.set(qn("w:value"), choice)
+            item.set(qn("w:displayText"), xml_text(choice))
+            item.set(qn("w:value"), xml_text(choice))
             element.append(item)
         return element
     if field.kind == "checkbox":

@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..analysis import format_date
 from ..views.common import AUTHOR
 from ..views.drafts import MatrixRow, MatrixSheet, PlanMatrix
-from .package import reproducible
+from .package import property_text, reproducible, xml_text
 
 COLUMNS = (  # heading, width in characters, what a row shows
     ("Objective", 20, lambda row: row.objective),
@@ -56,7 +56,7 @@ def matrix_xlsx(view: PlanMatrix) -> bytes:
         _pillar_sheet(workbook.create_sheet(sheet_name(sheet.title)), sheet)
     _overview(overview, view)
     properties = workbook.properties
-    properties.title, properties.creator, properties.lastModifiedBy = view.title, AUTHOR, AUTHOR
+    properties.title, properties.creator, properties.lastModifiedBy = property_text(view.title), AUTHOR, AUTHOR
     properties.subject = "National action plan against trafficking in persons and the smuggling of migrants"
     properties.language = "en"
     buffer = io.BytesIO()
@@ -140,7 +140,7 @@ def _print_setup(sheet: Worksheet) -> None:
 
 
 def _overview(sheet: Worksheet, view: PlanMatrix) -> None:
-    sheet["A1"] = view.title
+    _text(sheet["A1"], view.title)
     sheet["A1"].font = Font(bold=True, size=14)
     edition = format_date(view.edition) if view.edition else "undated"
     _text(sheet["A2"], f"Prepared by the {AUTHOR}. Edition of {edition}.")
@@ -181,12 +181,12 @@ def _status_table(sheet: Worksheet, view: PlanMatrix, top: int) -> None:
 
 def sheet_name(title: str) -> str:
     """A pillar's title as a sheet name: without the characters a sheet name cannot hold, at most 31 long."""
-    return re.sub(r"[\[\]:*?/\\']", " ", title).strip()[:31].strip() or "Pillar"
+    return re.sub(r"[\[\]:*?/\\']", " ", xml_text(title)).strip()[:31].strip() or "Pillar"
 
 
 def _text(cell: Cell, value: str) -> Cell:
     """Write `value` as text whatever it looks like: content never becomes a formula."""
-    cell.value = value
-    if isinstance(value, str) and value.startswith("="):
+    cell.value = xml_text(value)
+    if value.startswith("="):
         cell.data_type = "s"
     return cell

@@ -13,10 +13,24 @@ import zipfile
 from datetime import date
 
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+PROPERTY_LIMIT = 255  # characters in a document property (title, subject, keywords)
 STAMPS = {  # entry -> where the library writes the clock
     "docProps/core.xml": re.compile(r"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:)"),
     "word/comments.xml": re.compile(r'(\sw:date=")[^"]*(")'),
 }
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters XML 1.0 cannot hold (control characters a YAML string may carry), which
+    would stop the library writing the file."""
+    return NOT_IN_XML.sub("", text)
+
+
+def property_text(text: str) -> str:
+    """A document property: XML text, cut to the length Office allows."""
+    text = xml_text(text)
+    return text if len(text) <= PROPERTY_LIMIT else text[: PROPERTY_LIMIT - 1] + "…"
 
 
 def reproducible(data: bytes, stamp: date | None) -> bytes:

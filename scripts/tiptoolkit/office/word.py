@@ -17,27 +17,74 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from ..views.common import AUTHOR
-from .package import reproducible
+from .package import property_text, reproducible, xml_text
 
 PLACEHOLDER_STYLE = "Placeholder"  # character style of text in [square brackets], to fill in or choose
 NOTE_STYLE = "Drafting Note"  # paragraph style of the notes that are not part of the text
 LIST_INDENTS = {"List": 0.0, "List 2": 1.0, "List 3": 2.0}  # cm: subsections (1), paragraphs (a), (i)
 
 
-def new_document(title: str, subject: str, keywords: str) -> DocumentObject:
-    """An A4 document with its properties and the project's styles (which an office can restyle at once)."""
+# The face Word and LibreOffice use for each script (ISO 15924); where it is not installed, Word substitutes its own.
+SCRIPT_FONTS = {"Deva": "Noto Sans Devanagari", "Beng": "Noto Sans Bengali", "Arab": "Noto Naskh Arabic"}
+BIDI_FOLLOWERS = tuple(  # what comes after <w:bidi/> in a paragraph's properties, in the schema's order
+    f"w:{name}"
+    for name in [
+        "adjustRightInd",
+        "snapToGrid",
+        "spacing",
+        "ind",
+        "contextualSpacing",
+        "mirrorIndents",
+        "suppressOverlap",
+        "jc",
+        "textDirection",
+        "textAlignment",
+        "textboxTightWrap",
+        "outlineLvl",
+        "divId",
+        "cnfStyle",
+        "rPr",
+        "sectPr",
+        "pPrChange",
+    ]
+)
+# The language tag Word expects for each interface language: a language and the country where it is written.
+WORD_LANGUAGES = {"en": "en-GB", "ne": "ne-NP", "hi": "hi-IN", "bn": "bn-BD", "ur": "ur-PK"}
+
+
+def new_document(
+    title: str, subject: str, keywords: str, lang: str = "en", script: str = "Latn", rtl: bool = False
+) -> DocumentObject:
+    """An A4 document with its properties and the project's styles (which an office can restyle at once), in
+    `lang`: text in its script is tagged with the language and set in the script's face; `rtl` paragraphs run
+    right to left."""
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.left_margin = section.right_margin = Cm(2.5)
     section.top_margin = section.bottom_margin = Cm(2.2)
     properties = document.core_properties
-    properties.title, properties.subject, properties.keywords = title, subject, keywords
+    properties.title, properties.subject, properties.keywords = map(property_text, (title, subject, keywords))
     properties.author = properties.last_modified_by = AUTHOR
-    properties.language, properties.revision = "en", 1
+    properties.language, properties.revision = WORD_LANGUAGES.get(lang, lang), 1
     _styles(document)
-    _page_numbers(document, title)
+    _language(document, lang, script, rtl)
     return document
+
+
+def _language(document: DocumentObject, lang: str, script: str, rtl: bool) -> None:
+    """English for Latin text; `lang` and its script's face for text in another script; right to left if `rtl`."""
+    normal = document.styles["Normal"].element
+    properties = normal.get_or_add_rPr()
+    tag = OxmlElement("w:lang")
+    tag.set(qn("w:val"), WORD_LANGUAGES["en"])
+    if lang != "en":
+        tag.set(qn("w:bidi"), WORD_LANGUAGES.get(lang, lang))
+    properties.append(tag)
+    if script in SCRIPT_FONTS:
+        properties.get_or_add_rFonts().set(qn("w:cs"), SCRIPT_FONTS[script])
+    if rtl:
+        normal.get_or_add_pPr().insert_element_before(OxmlElement("w:bidi"), *BIDI_FOLLOWERS)
 
 
 def _styles(document: DocumentObject) -> None:
@@ -66,13 +113,13 @@ def _styles(document: DocumentObject) -> None:
     note.font.color.rgb = RGBColor(0x4A, 0x4A, 0x4A)
 
 
-def _page_numbers(document: DocumentObject, title: str) -> None:
+def page_numbers(document: DocumentObject, title: str, page: str = " · page ", of: str = " of ") -> None:
     """The footer: the document's title, then `page N of M` (Word fields, updated by Word and LibreOffice)."""
     paragraph = document.sections[0].footer.paragraphs[0]
     paragraph.style = document.styles["Footer"]
-    paragraph.add_run(f"{title} · page ")
+    paragraph.add_run(xml_text(f"{title}{page}"))
     _field(paragraph, "PAGE")
-    paragraph.add_run(" of ")
+    paragraph.add_run(of)
     _field(paragraph, "NUMPAGES")
 
 
@@ -97,18 +144,30 @@ def add_paragraph(container, style: str, text: str = "") -> Paragraph:
 
     The style is set by its id (its name without spaces, for every style used here): python-docx looks a style
     name up by scanning every style of the document, which made a bill take a second."""
-    paragraph = container.add_paragraph(text)
+    paragraph = container.add_paragraph()
     paragraph._p.get_or_add_pPr().style = style.replace(" ", "")
+    if text:
+        add_run(paragraph, text)
     return paragraph
 
 
-def add_run(paragraph: Paragraph, text: str, style: str | None = None, bold: bool = False) -> None:
-    """A run of `text`, in a character style (set by id, as above) or bold."""
-    run = paragraph.add_run(text)
+def add_heading(document: DocumentObject, text: str, level: int) -> Paragraph:
+    """A heading (0: the title) holding `text`."""
+    paragraph = document.add_heading(level=level)
+    add_run(paragraph, text)
+    return paragraph
+
+
+def add_run(paragraph: Paragraph, text: str, style: str | None = None, bold: bool = False, rtl: bool = False) -> None:
+    """A run of `text`, in a character style (set by id, as above) or bold; `rtl` for right-to-left script."""
+    run = paragraph.add_run(xml_text(text))
     if style:
         run._r.get_or_add_rPr().style = style.replace(" ", "")
     if bold:
         run.bold = True
+        run._r.get_or_add_rPr().append(OxmlElement("w:bCs"))  # bold in the complex-script face too
+    if rtl:
+        run._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
 
 
 def repeat_header_row(table) -> None:

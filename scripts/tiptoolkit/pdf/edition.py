@@ -26,10 +26,7 @@ def edition_html(dataset: Dataset, iso3: str | None, lang: str, paper: Paper = "
     month_names = months(l10n.translator)
 
     def date(value: object) -> str:
-        return " ".join(
-            month_names[analysis.MONTHS.index(w)] if w in analysis.MONTHS else w
-            for w in analysis.format_date(value).split(" ")
-        )
+        return analysis.format_date(value, month_names)
 
     def status(cell: analysis.RatificationCell) -> Markup:
         if not cell.record:

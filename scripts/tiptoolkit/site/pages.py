@@ -117,13 +117,7 @@ def _escape_braces(value: Any) -> Any:
 @pass_context
 def _date(context: Any, value: Any) -> str:
     """`analysis.format_date`, with the month names of the page's language."""
-    text = analysis.format_date(value)
-    months = context.get("months")
-    if months and text:
-        text = " ".join(
-            months[analysis.MONTHS.index(word)] if word in analysis.MONTHS else word for word in text.split(" ")
-        )
-    return text
+    return analysis.format_date(value, context.get("months") or analysis.MONTHS)
 
 
 def _bytecode_cache() -> FileSystemBytecodeCache | None:
@@ -476,7 +470,7 @@ class SiteBuilder:
             edit=coop,
             reviewed=(coop,),
             coop=coop,
-            form_file=self.drafts.get("referral-form-en"),
+            form_file=self.drafts.get(f"referral-form-{self.lang}") or self.drafts.get("referral-form-en"),
             sources=analysis.sources(coop),
         )
         guide = ds.frontline

@@ -3,7 +3,7 @@
     bill_view(dataset, "NPL")       # the model provisions that close the country's assessed gaps, as a bill
     plan_matrix(dataset, "NPL")     # the action plan template, one row per activity, pre-filled for the country
     plan_matrix(dataset, None)      # the blank regional matrix
-    referral_view(dataset)          # the referral form's sections and fields
+    referral_view(dataset, "ne")    # the referral form, translated where it is (English marked where it is not)
 
 Word and spreadsheet code lays these out (`office/`); everything they show is decided here. Engine-free.
 """
@@ -16,9 +16,11 @@ from datetime import date
 
 from .. import analysis
 from ..dataset import Dataset
+from ..i18n import ENGLISH, Translator
 from ..model import Activity, Country, ModelLaw, OptionGroup
 from ..text import plain
-from .common import COVERAGE_LABELS, find_country, provision_url, ref_label
+from .common import AUTHOR, COVERAGE_LABELS, find_country, provision_url, ref_label
+from .edition import months
 from .toolkit import PLAN_STATUSES
 
 DISCLAIMER = (
@@ -414,48 +416,82 @@ def _instructions(country: Country | None) -> str:
 
 
 @dataclass(frozen=True)
+class Words:
+    """A text in the language it was found in (English where a translation is missing)."""
+
+    text: str
+    lang: str
+
+
+@dataclass(frozen=True)
 class ReferralField:
     id: str
-    label: str
+    label: Words
     kind: str  # text, multiline, date, choice, checkbox
-    choices: tuple[str, ...]
+    choices: tuple[str, ...]  # in English: the form's choices are not translated yet
     required: bool
     sensitive: bool
-    help: str | None
+    help: Words | None
 
 
 @dataclass(frozen=True)
 class ReferralSection:
-    title: str
+    title: Words
     fields: tuple[ReferralField, ...]
 
 
 @dataclass(frozen=True)
 class ReferralView:
-    title: str
-    instructions: str
+    lang: str
+    direction: str  # ltr, rtl
+    script: str  # ISO 15924, e.g. Deva
+    title: Words
+    subtitle: str  # the edition, in the form's language
+    review_note: str  # why a translated form is not final; empty in English
+    instructions: Words
+    legend: Words  # what * and "personal data" mean
+    sensitive: Words  # the mark of a field that holds personal data
     edition: date | None
     sections: tuple[ReferralSection, ...]
 
 
-def referral_view(ds: Dataset) -> ReferralView:
-    form = ds.cooperation.referral_form
+def referral_view(ds: Dataset, lang: str = ENGLISH) -> ReferralView:
+    """The referral form in `lang`: its texts translated where they are, English elsewhere (and marked so)."""
+    form, translator = ds.cooperation.referral_form, Translator(ds, lang)
+
+    def words(item: object, name: str) -> Words:
+        found = translator.field(item, name)
+        return Words(plain(found.text), found.lang)
+
+    def string(key: str) -> Words:
+        found = translator.string(key)
+        return Words(found.text, found.lang)
+
+    edition = analysis.newest_reviewed(ds.cooperation)
+    language = translator.language
     return ReferralView(
-        title=plain(form.title),
-        instructions=plain(form.instructions),
-        edition=analysis.newest_reviewed(ds.cooperation),
+        lang=lang,
+        direction=translator.direction,
+        script=language.script if language else "Latn",
+        title=words(form, "title"),
+        subtitle=_form_subtitle(translator, edition),
+        review_note=translator.text("pdf.review_note") if lang != ENGLISH else "",
+        instructions=words(form, "instructions"),
+        legend=_legend(ds, translator),
+        sensitive=string("form.sensitive"),
+        edition=edition,
         sections=tuple(
             ReferralSection(
-                plain(section.title),
+                words(section, "title"),
                 tuple(
                     ReferralField(
                         f.id,
-                        plain(f.label),
+                        words(f, "label"),
                         f.type,
                         tuple(f.choices),
                         f.required,
                         f.sensitive,
-                        f.help and plain(f.help),
+                        words(f, "help") if f.help else None,
                     )
                     for f in section.fields
                 ),
@@ -463,3 +499,21 @@ def referral_view(ds: Dataset) -> ReferralView:
             for section in form.sections
         ),
     )
+
+
+def _form_subtitle(translator: Translator, edition: date | None) -> str:
+    when = analysis.format_date(edition, months(translator))
+    if translator.lang == ENGLISH:
+        return f"Prepared by the {AUTHOR}. Edition of {when}." if when else f"Prepared by the {AUTHOR}."
+    language = translator.text("pdf.edition", language=translator.language.name)
+    return f"{language} · {translator.text('pdf.edition_date')}: {when}" if when else language
+
+
+def _legend(ds: Dataset, translator: Translator) -> Words:
+    """`* Required: must be filled before sending. Personal data: share only with consent or a legal basis.`, in
+    English unless every part of it is translated."""
+    parts = ("form.required", "form.legend_required", "form.sensitive", "form.legend_sensitive")
+    if any(translator.string(key).fallback for key in parts):
+        translator = Translator(ds, ENGLISH)
+    required, why, sensitive, share = (translator.string(key).text for key in parts)
+    return Words(f"* {required}: {why} · {sensitive}: {share}", translator.lang)

@@ -105,6 +105,12 @@ def _pdf(args: argparse.Namespace) -> int:
     return render_one(args.root, args.country, args.lang, args.output, args.paper)
 
 
+def _drafts(args: argparse.Namespace) -> int:
+    from .office.batch import main_drafts
+
+    return main_drafts(args.root, args.output)
+
+
 def _fmt(args: argparse.Namespace) -> int:
     from .fmt import run
 
@@ -190,6 +196,12 @@ def main(argv: list[str] | None = None) -> int:  # long: the command line, one a
         "--accession", metavar="INSTRUMENT", help="its accession kit for an instrument, e.g. som-protocol"
     )
     pdf.set_defaults(run=_pdf)
+
+    drafts = commands.add_parser(
+        "drafts", help="the working files: draft amendment bills, action plan matrices, the referral form"
+    )
+    drafts.add_argument("-o", "--output", type=Path, default=Path("site/drafts"), help="default: site/drafts")
+    drafts.set_defaults(run=_drafts)
 
     render_pdfs = commands.add_parser(
         "render-pdfs", help="render a deterministic slice of the PDFs into the cache (CI)"

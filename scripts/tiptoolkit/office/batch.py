@@ -133,3 +133,24 @@ def prune(cache_dir: Path, keep: set[Path], days: int = KEEP_UNUSED_DAYS) -> Non
     for path in cache_dir.glob("*.*"):
         if path not in keep and path.suffix in (".docx", ".xlsx") and path.stat().st_mtime < limit:
             path.unlink(missing_ok=True)
+
+
+def main_drafts(root: Path, out_dir: Path) -> int:
+    """`tiptoolkit drafts`: validate, then every working file into `out_dir`; say what was made and how fast."""
+    from ..problems import format_problems
+    from ..validate import validate
+
+    ds, problems = validate(root)
+    if problems:
+        print(format_problems(problems, prefix=f"{root.name}/"), file=sys.stderr)
+        print(f"drafts stopped: {len(problems)} problem(s) in the content", file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    _manifest, results = render_drafts(ds, out_dir)
+    for result in results:
+        print(
+            f"{out_dir / result.name}: {result.bytes:,} bytes, {'made' if result.made else 'cached'}", file=sys.stderr
+        )
+    made = sum(result.made for result in results)
+    print(f"{len(results)} files ({made} made) in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+    return 0

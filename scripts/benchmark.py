@@ -167,6 +167,23 @@ def phase_build(root: str, site: str, cache: str, jobs: int | None, pdfs: bool) 
     }
 
 
+def phase_drafts(root: str, cache: str, out: str) -> dict[str, Any]:
+    """Every working file (bills, matrices, referral forms) through the cache in `cache`."""
+    from tiptoolkit.office.batch import render_drafts
+    from tiptoolkit.validate import validate
+
+    dataset, _ = validate(Path(root))
+    started = time.perf_counter()
+    _manifest, results = render_drafts(dataset, Path(out), Path(cache))
+    return {
+        "inner_seconds": time.perf_counter() - started,
+        "files": len(results),
+        "made": sum(result.made for result in results),
+        "bytes": sum(result.bytes for result in results),
+        **_rusage(),
+    }
+
+
 def phase_plan(root: str, cache: str) -> dict[str, Any]:
     """What a build would render: the PDFs whose cache key is not in the cache (HTML rendered, no layout)."""
     from tiptoolkit.pdf.batch import cache_key, job_html, jobs_for
@@ -207,7 +224,7 @@ def phase_jobs(root: str, cache: str, jobs: int, names: list[str]) -> dict[str, 
             planned.append((job, html, batch.cache_key(html, job.paper)))
     Path(cache).mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    timings = batch._render_missing(planned, Path(cache), jobs)
+    timings = batch.render_missing(planned, batch.CachedPdfs(Path(cache)).store, jobs)
     seconds = time.perf_counter() - started
     by_name = {job.name: (timings[key][0], len(html)) for job, html, key in planned}
     return {
@@ -336,6 +353,7 @@ def _plain(value: Any) -> Any:
 
 PHASES = {
     "build": phase_build,
+    "drafts": phase_drafts,
     "plan": phase_plan,
     "jobs": phase_jobs,
     "pdf_ours": phase_pdf_ours,
@@ -458,6 +476,22 @@ def bench_size(size: int, work: Path, args: argparse.Namespace, log) -> dict[str
     out["country_page_bytes"] = sizes.get(f"countries/{WATCHED}/index.html")
     out["html_total_bytes"] = sum(sizes.values())
     log(f"  site: ours {out['mkdocs_ours_seconds']:.1f} s, plain {out['mkdocs_plain_seconds']:.1f} s")
+
+    # ---- the working files: cold (an empty cache of their own) against warm (the same cache again)
+    drafts_cache = work / "drafts-cache"
+    shutil.rmtree(drafts_cache, ignore_errors=True)
+    cold_drafts = run_phase("drafts", root=str(root), cache=str(drafts_cache), out=str(work / "drafts"))
+    warm_drafts = [
+        run_phase("drafts", root=str(root), cache=str(drafts_cache), out=str(work / "drafts")) for _ in range(repeats)
+    ]
+    out["drafts_files"] = cold_drafts["files"]
+    out["drafts_cold_seconds"] = cold_drafts["inner_seconds"]
+    out["drafts_warm_seconds"] = min(r["inner_seconds"] for r in warm_drafts)
+    out["drafts_warm_vs_cold"] = out["drafts_warm_seconds"] / out["drafts_cold_seconds"]
+    out["drafts_warm_made"] = max(r["made"] for r in warm_drafts)
+    log(
+        f"  working files: {out['drafts_files']}, cold {out['drafts_cold_seconds']:.1f} s, warm {out['drafts_warm_seconds']:.2f} s"
+    )
 
     # ---- site-only build (what a no-change rebuild is compared with)
     site_only = [
@@ -689,6 +723,14 @@ def table(results: dict[str, Any]) -> str:
                 f"{e['would_render']} of {e['of']}",
                 f"{e['of']}",
                 e.get("as_expected", e["would_render"] == e["of"]),
+            )
+        if "drafts_files" in r:
+            row(
+                f"{label}: working files ({r['drafts_files']}) warm / cold, files made again",
+                f"{r['drafts_warm_seconds']:.2f} / {r['drafts_cold_seconds']:.1f} s = {r['drafts_warm_vs_cold']:.2f}x, "
+                f"{r['drafts_warm_made']} made",
+                "0 made",
+                r["drafts_warm_made"] == 0,
             )
         row(
             f"{label}: site build (plugin) / plain mkdocs, CPU",

@@ -9,6 +9,7 @@ one runs.
 from __future__ import annotations
 
 import ctypes
+import errno
 import fcntl
 import json
 import os
@@ -31,6 +32,7 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # the notice about MkDocs 2 i
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 STORED_IN_ZIP = {".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff", ".woff2", ".gz", ".zip"}
 _VALIDATED: dict[Path, tuple[tuple, object, list]] = {}
+_PINNED: dict[Path, tuple[object, list]] = {}
 
 
 def validated(root: Path) -> tuple:
@@ -41,6 +43,8 @@ def validated(root: Path) -> tuple:
     seconds, so it is done once. The stamp is every file's path, size and modification time.
     """
     root = Path(root).resolve()
+    if root in _PINNED:  # a build in progress: the content it started with, whatever is saved meanwhile
+        return _PINNED[root]
     stamp = (
         os.environ.get("TIPTOOLKIT_TODAY"),
         tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in root.rglob("*") if p.is_file())),
@@ -52,6 +56,18 @@ def validated(root: Path) -> tuple:
     _VALIDATED.clear()  # one content folder at a time: a long-lived `serve` keeps one dataset
     _VALIDATED[root] = (stamp, dataset, problems)
     return dataset, problems
+
+
+@contextmanager
+def pinned(root: Path, dataset: object, problems: list) -> Iterator[None]:
+    """While a build runs, every stage (the PDFs, each MkDocs run, the offline copy) sees one snapshot of the
+    content: an editor saving a file during `serve` or a build changes the next build, not half of this one."""
+    root = Path(root).resolve()
+    _PINNED[root] = (dataset, problems)
+    try:
+        yield
+    finally:
+        _PINNED.pop(root, None)
 
 
 class BuildLocked(RuntimeError):
@@ -70,6 +86,12 @@ def build_lock(site_dir: Path) -> Iterator[None]:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
             raise BuildLocked(f"another build of {site_dir} is running ({holder}): wait for it to finish") from None
+        handle.seek(0)
+        previous = handle.read().strip()
+        if previous:  # a clean end empties the file: the build that wrote this one was killed
+            print(
+                f"taking over the lock of a build that did not finish ({previous}, no longer running)", file=sys.stderr
+            )
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()}")
@@ -281,7 +303,7 @@ def build(
     """
     site_dir = site_dir.resolve()
     started = time.perf_counter()
-    swapped = False  # an interrupt held back during the swap arrives after it: say which site is in place
+    swapped: list[bool] = []  # an interrupt held back during the swap arrives after it: say which site is in place
     try:
         with build_lock(site_dir), interrupts_as_exceptions() as interrupt:
             # A build killed outright (SIGKILL, power cut) leaves its staging folder: under the lock, nobody uses it.
@@ -289,31 +311,17 @@ def build(
                 for stale in site_dir.parent.glob(pattern):
                     shutil.rmtree(stale, ignore_errors=True)
             dataset, problems = validated(root)
+            note = damaged_content_note()
+            if note:
+                print(note, file=sys.stderr)
             if problems:
                 print(format_problems(problems, prefix=f"{root.name}/"), file=sys.stderr)
                 print(
                     f"build stopped: {len(problems)} problem(s) in the content; site/ left as it was", file=sys.stderr
                 )
                 return 1
-            epoch = source_date_epoch(dataset)
-            staging: Path | None = None
-            try:
-                # An interrupt held back here arrives as soon as `staging` is set, inside the `try`: it is cleaned up.
-                with signals_deferred():
-                    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
-                manifests = render_downloads(dataset, staging / "pending", pdfs, jobs, cache_dir, report)
-                editions = sorted(code for code in dataset.languages if code != "en")
-                build_sites(root, staging, site_dir.name, editions, manifests, epoch)
-                for folder in manifests:
-                    os.rename(staging / "pending" / folder, staging / "site" / folder)
-                interrupt.check()  # an interrupt Python dropped (see Interrupt) still stops the build here
-                with signals_deferred():
-                    exchange(staging / "site", site_dir)
-                    swapped = True
-            finally:
-                with signals_deferred():
-                    if staging is not None and staging.exists():
-                        shutil.rmtree(staging, ignore_errors=True)
+            with pinned(root, dataset, problems):
+                stage_and_swap(root, site_dir, dataset, interrupt, swapped, pdfs, jobs, cache_dir, report)
     except BuildLocked as error:
         print(f"build refused: {error}", file=sys.stderr)
         return 3
@@ -322,14 +330,75 @@ def build(
         print(f"build interrupted: {done}", file=sys.stderr)
         return 130
     except Exception as error:  # a failing stage must say what failed, and leave site/ intact
-        from mkdocs.exceptions import MkDocsException
-
-        if isinstance(error, MkDocsException):
-            print(f"build failed: {error}; site/ left as it was", file=sys.stderr)
-            return 1
-        raise
+        reason = failure(error)
+        if reason is None:
+            raise
+        print(f"build failed: {reason}; site/ left as it was", file=sys.stderr)
+        return 1
     print(f"built {site_dir} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return 0
+
+
+def stage_and_swap(
+    root: Path,
+    site_dir: Path,
+    dataset: object,
+    interrupt: Interrupt,
+    swapped: list[bool],
+    pdfs: bool,
+    jobs: int | None,
+    cache_dir: Path | None,
+    report: list | None,
+) -> None:
+    """The downloads and every edition of the site into a staging folder beside `site_dir`, then swapped in."""
+    epoch = source_date_epoch(dataset)
+    staging: Path | None = None
+    try:
+        # An interrupt held back here arrives as soon as `staging` is set, inside the `try`: it is cleaned up.
+        with signals_deferred():
+            staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
+        manifests = render_downloads(dataset, staging / "pending", pdfs, jobs, cache_dir, report)
+        editions = sorted(code for code in dataset.languages if code != "en")
+        build_sites(root, staging, site_dir.name, editions, manifests, epoch)
+        for folder in manifests:
+            os.rename(staging / "pending" / folder, staging / "site" / folder)
+        interrupt.check()  # an interrupt Python dropped (see Interrupt) still stops the build here
+        with signals_deferred():
+            exchange(staging / "site", site_dir)
+            swapped.append(True)
+    finally:
+        with signals_deferred():
+            if staging is not None and staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+
+
+DISK_FULL = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "the disk quota is used up"}
+
+
+def failure(error: BaseException) -> str | None:
+    """What to tell the user of a build that failed on `error`, or None for a bug (its traceback is shown)."""
+    from mkdocs.exceptions import MkDocsException
+
+    from .pdf.batch import RenderFailed
+
+    if isinstance(error, MkDocsException | RenderFailed):
+        return str(error)
+    if isinstance(error, OSError):
+        where = f" while writing {error.filename}" if error.filename else ""
+        if error.errno in DISK_FULL:
+            return f"{DISK_FULL[error.errno]}{where}: free some space and build again"
+        return f"{error.strerror or error}{where}"
+    return None
+
+
+def damaged_content_note() -> str | None:
+    """One line when the content cache held damaged entries (they were read again from the YAML files)."""
+    from .load import DocumentCache
+
+    damaged = DocumentCache.take_damaged()
+    if not damaged:
+        return None
+    return f"{damaged} cached content file(s) were damaged (their checksum did not match), read again from the YAML"
 
 
 def manifest_entry(path: Path, site_dir: Path, pages: int) -> dict[str, object]:

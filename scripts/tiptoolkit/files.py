@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -27,3 +30,34 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str, durable: bool 
         Path(temporary).unlink(missing_ok=True)
         raise
     return target
+
+
+def unwritable(folder: Path) -> str | None:
+    """Why files cannot be written in `folder` (created if missing), or None when they can: tried, not guessed
+    from permissions (which do not stop root, nor tell of a full disk)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=".probe-")
+        try:
+            os.write(handle, b"probe")
+        finally:
+            os.close(handle)
+            os.unlink(probe)
+    except OSError as error:
+        return error.strerror or str(error)
+    return None
+
+
+@contextmanager
+def cache_or_spare(folder: Path, near: Path | None, what: str) -> Iterator[Path]:
+    """`folder`, or when it cannot be written (read-only, a full disk, a file in its place) a temporary folder
+    beside `near` for this build only, said once: a cache that cannot be written never stops a build."""
+    reason = unwritable(folder)
+    if reason is None:
+        yield folder
+        return
+    print(f"the {what} {folder} cannot be written ({reason}): this build goes on without it", file=sys.stderr)
+    if near is not None:
+        near.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".spare-cache-", dir=near) as spare:
+        yield Path(spare)

@@ -257,6 +257,9 @@ def load_document(root: Path, relative: Path, cache: Path | None = None) -> tupl
     return document, problems
 
 
+DIGEST_SIZE = 32  # a cached document starts with the SHA-256 of the pickle that follows
+
+
 class DocumentCache:
     """Clean documents kept as pickles, named by a hash of the file's path and text and of the code that
     reads them (this module and the models), so an edited file or a changed model is read again.
@@ -270,17 +273,37 @@ class DocumentCache:
         digest.update(str(relative).encode() + b"\0" + text.encode("utf-8"))
         self.path = folder / f"{digest.hexdigest()[:40]}.pickle"
 
+    damaged = 0  # entries found damaged since the last `take_damaged`, in this process
+
     def get(self) -> Document | None:
+        """The cached document, if the entry is there and its SHA-256 (the first 32 bytes) matches the rest."""
         try:
-            document = pickle.loads(self.path.read_bytes())
-        except Exception:  # missing, partly written or from another version: read the file instead
+            stored = self.path.read_bytes()
+        except OSError:
+            return None
+        body = stored[DIGEST_SIZE:]
+        try:
+            if hashlib.sha256(body).digest() != stored[:DIGEST_SIZE]:
+                raise ValueError("checksum")
+            document = pickle.loads(body)
+        except Exception:  # damaged, or from another version of the code: read the file instead, and drop it
+            DocumentCache.damaged += 1
+            with contextlib.suppress(OSError):
+                self.path.unlink()
             return None
         os.utime(self.path)  # recently used: kept by `prune`
         return document if isinstance(document, Document) else None
 
     def put(self, document: Document) -> None:
-        with contextlib.suppress(OSError):  # a read-only checkout still validates, only without the cache
-            write_atomic(self.path, pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL))
+        body = pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
+        with contextlib.suppress(OSError):  # a read-only checkout (or a full disk) still validates, without the cache
+            write_atomic(self.path, hashlib.sha256(body).digest() + body)
+
+    @classmethod
+    def take_damaged(cls) -> int:
+        """How many damaged entries were found (and read again from their files) since the last call."""
+        found, cls.damaged = cls.damaged, 0
+        return found
 
     @staticmethod
     def prune(folder: Path, days: float = 30) -> None:

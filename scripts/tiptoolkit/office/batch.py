@@ -24,7 +24,7 @@ from pathlib import Path
 from .. import analysis
 from ..analysis import countries_in_order
 from ..dataset import CACHE_ROOT, Dataset
-from ..files import write_atomic
+from ..files import cache_or_spare, write_atomic
 from ..views.drafts import bill_view, plan_matrix, referral_view
 from .bill import bill_docx
 from .form import referral_docx
@@ -103,28 +103,31 @@ def intact(path: Path) -> bool:
 def render_drafts(ds: Dataset, out_dir: Path, cache_dir: Path = DEFAULT_CACHE) -> tuple[Path, list[DraftResult]]:
     """Every working file into `out_dir`, with a `manifest.json` the site reads; returns it and what was done."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    results, manifest = [], {}
-    for job in draft_jobs(ds):
-        view = job.make_view()
-        key = draft_key(job, view)
-        cached = cache_dir / f"{key}{Path(job.name).suffix}"
-        made = not cached.exists() or not intact(cached)
-        if made:
-            if cached.exists():
-                print(f"the cached {job.name} was damaged: made again", file=sys.stderr)
-            write_atomic(cached, job.lay_out(view))
-        else:
-            os.utime(cached)  # last used, for prune
-        target = out_dir / job.name
-        shutil.copyfile(cached, target)
-        os.utime(target, (0, 0))
-        size = target.stat().st_size
-        results.append(DraftResult(job.name, key, size, made))
-        manifest[Path(job.name).stem] = {"path": f"{out_dir.name}/{job.name}", "bytes": size}
-    prune(cache_dir, {cache_dir / f"{r.key}{Path(r.name).suffix}" for r in results})
+    with cache_or_spare(cache_dir, out_dir.parent, "cache of the working files") as folder:
+        results = [_render_one(job, folder, out_dir) for job in draft_jobs(ds)]
+        prune(folder, {folder / f"{r.key}{Path(r.name).suffix}" for r in results})
+    manifest = {Path(r.name).stem: {"path": f"{out_dir.name}/{r.name}", "bytes": r.bytes} for r in results}
     manifest_path = out_dir / "manifest.json"
     manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return manifest_path, results
+
+
+def _render_one(job: DraftJob, cache_dir: Path, out_dir: Path) -> DraftResult:
+    """One working file from the cache, or made (and cached) when it is not there or was damaged."""
+    view = job.make_view()
+    key = draft_key(job, view)
+    cached = cache_dir / f"{key}{Path(job.name).suffix}"
+    made = not cached.exists() or not intact(cached)
+    if made:
+        if cached.exists():
+            print(f"the cached {job.name} was damaged: made again", file=sys.stderr)
+        write_atomic(cached, job.lay_out(view))
+    else:
+        os.utime(cached)  # last used, for prune
+    target = out_dir / job.name
+    shutil.copyfile(cached, target)
+    os.utime(target, (0, 0))
+    return DraftResult(job.name, key, target.stat().st_size, made)
 
 
 def prune(cache_dir: Path, keep: set[Path], days: int = KEEP_UNUSED_DAYS) -> None:

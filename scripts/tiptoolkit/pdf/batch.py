@@ -17,18 +17,22 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from importlib.metadata import version
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from .. import __version__, analysis
 from ..analysis import countries_in_order
 from ..dataset import CACHE_ROOT, Dataset, today
-from ..files import write_atomic
+from ..files import cache_or_spare, write_atomic
 from ..views.edition import editions
 from .accession import accession_html
 from .fetcher import ASSETS
@@ -209,6 +213,61 @@ def _layout(html: str, paper: str) -> tuple[bytes, float, int]:
     return data, time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
+class RenderFailed(RuntimeError):
+    """A PDF could not be made: its layout failed, or its worker died twice or stopped answering."""
+
+
+class CachedPdfs:
+    """The cached PDFs of one build, each checked against the SHA-256 kept beside it before it is used.
+
+    A damaged entry (truncated, overwritten, its record unreadable) is dropped, so that the PDF is rendered
+    again, and named in one line at the end (`damaged_note`)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.checked: dict[str, dict | None] = {}
+        self.damaged: list[str] = []
+
+    def meta(self, key: str) -> dict | None:
+        """The record of an intact cached PDF (`pages`, `sha256`), or None when it is missing or was damaged."""
+        if key not in self.checked:
+            self.checked[key] = self._check(key)
+        return self.checked[key]
+
+    def _check(self, key: str) -> dict | None:
+        pdf = self.folder / f"{key}.pdf"
+        if not pdf.exists():
+            return None
+        try:
+            data = pdf.read_bytes()
+            meta = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            if "sha256" not in meta and meta.get("pages") == count_pages(data):  # written before checksums were kept
+                meta["sha256"] = hashlib.sha256(data).hexdigest()
+                write_atomic(self.folder / f"{key}.json", json.dumps(meta))
+            if meta.get("sha256") == hashlib.sha256(data).hexdigest():
+                return meta
+        except Exception:  # an unreadable record or PDF is damaged like a checksum that does not match
+            pass
+        self.damaged.append(key)
+        for suffix in (".pdf", ".json"):
+            (self.folder / f"{key}{suffix}").unlink(missing_ok=True)
+        return None
+
+    def store(self, key: str, data: bytes) -> None:
+        meta = {"pages": count_pages(data), "sha256": hashlib.sha256(data).hexdigest()}
+        write_atomic(self.folder / f"{key}.pdf", data, durable=True)
+        write_atomic(self.folder / f"{key}.json", json.dumps(meta))
+        self.checked[key] = meta
+
+    def damaged_note(self, names: dict[str, str]) -> str | None:
+        if not self.damaged:
+            return None
+        listed = ", ".join(sorted(names.get(key, key[:12]) for key in self.damaged))
+        return (
+            f"{len(self.damaged)} cached PDF(s) were damaged (their checksum did not match), rendered again: {listed}"
+        )
+
+
 def render_all(
     dataset: Dataset,
     out_dir: Path | None,
@@ -224,40 +283,43 @@ def render_all(
     Returns the manifest path. `report`, when given, receives one Result per PDF.
     """
     selected = shard(jobs_for(dataset, langs), shard_spec)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    plan = Plan(cache_dir, dataset)
+    with cache_or_spare(cache_dir, out_dir.parent if out_dir else None, "PDF cache") as folder:
+        cache = CachedPdfs(folder)
+        plan = Plan(folder, dataset)
+        planned = _plan(dataset, selected, plan, cache)
+        plan.save({job.name: key for job, _html, key in planned})
+        missing = [(job, html, key) for job, html, key in planned if cache.meta(key) is None]
+        timings = render_missing(missing, cache.store, jobs) if missing else {}
+        note = cache.damaged_note({key: job.name for job, _html, key in planned})
+        if note:
+            print(note, file=sys.stderr)
+        results = []
+        for job, _html, key in planned:
+            os.utime(folder / f"{key}.pdf")  # last used: what prune_cache keeps longest
+            seconds, rss = timings.get(key, (0.0, 0))
+            size = (folder / f"{key}.pdf").stat().st_size
+            results.append(Result(job, key, cache.meta(key)["pages"], size, key in timings, seconds, rss))
+        if report is not None:
+            report.extend(results)
+        if shard_spec is None:  # a shard's cache is a CI artifact: it keeps what it rendered
+            prune_cache(folder, {result.key for result in results})
+        return _publish(results, folder, out_dir) if out_dir is not None else None
+
+
+def _plan(dataset: Dataset, selected: list[Job], plan: Plan, cache: CachedPdfs) -> list[tuple[Job, str | None, str]]:
+    """Each job with its HTML and cache key; a job whose key the plan holds and whose PDF is intact needs no HTML."""
     planned: list[tuple[Job, str | None, str]] = []
     for job in selected:
         key = plan.keys.get(job.name)
-        if key is None or not (cache_dir / f"{key}.pdf").exists():
+        if key is None or cache.meta(key) is None:
             html = job_html(dataset, job)
             planned.append((job, html, cache_key(html, job.paper)))
         else:  # same inputs as the build that wrote the plan: same HTML, same key, and its PDF is there
             planned.append((job, None, key))
-    plan.save({job.name: key for job, _html, key in planned})
-    missing = [
-        (job, html, key) for job, html, key in planned if html is not None and not (cache_dir / f"{key}.pdf").exists()
-    ]
-    timings: dict[str, tuple[float, int]] = {}
-    if missing:
-        timings = _render_missing(missing, cache_dir, jobs)
-    results = []
-    for job, _html, key in planned:
-        cached = cache_dir / f"{key}.pdf"
-        os.utime(cached)  # last used: what prune_cache keeps longest
-        meta_path = cache_dir / f"{key}.json"
-        meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
-        if "pages" not in meta:
-            meta = {"pages": count_pages(cached.read_bytes())}
-            meta_path.write_text(json.dumps(meta))
-        seconds, rss = timings.get(key, (0.0, 0))
-        results.append(Result(job, key, meta["pages"], cached.stat().st_size, key in timings, seconds, rss))
-    if report is not None:
-        report.extend(results)
-    if shard_spec is None:  # a shard's cache is a CI artifact: it keeps what it rendered
-        prune_cache(cache_dir, {result.key for result in results})
-    if out_dir is None:
-        return None
+    return planned
+
+
+def _publish(results: list[Result], cache_dir: Path, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest = {}
     for result in results:
@@ -274,50 +336,132 @@ def render_all(
     return manifest_path
 
 
-def _render_missing(
-    missing: list[tuple[Job, str, str]], cache_dir: Path, jobs: int | None
-) -> dict[str, tuple[float, int]]:
-    """Lay out the PDFs not in the cache, largest first, in `jobs` worker processes.
+def pdf_timeout() -> float:
+    """Seconds a PDF worker may go without finishing a document before it is ended: TIPTOOLKIT_PDF_TIMEOUT, 900."""
+    return float(os.environ.get("TIPTOOLKIT_PDF_TIMEOUT", "900"))
 
-    Returns key -> (seconds, peak memory in KiB of the process that laid it out).
-    """
+
+Missing = list[tuple[Job, str, str]]
+
+
+def render_missing(missing: Missing, store: Callable[[str, bytes], None], jobs: int | None) -> dict:
+    """Lay out the PDFs not in the cache, largest first, in `jobs` worker processes; `store` keeps each.
+
+    A worker that dies (killed, out of memory) or stops answering for `pdf_timeout()` seconds is ended, said so,
+    and the documents it left unfinished are laid out again, each in a fresh process of its own: a document whose
+    worker dies there too stops the build (RenderFailed), naming it. Returns key -> (seconds, peak memory in KiB
+    of the process that laid it out)."""
     workers = max(1, min(jobs or os.cpu_count() or 1, len(missing)))
     order = sorted(missing, key=lambda item: len(item[1]), reverse=True)
     timings: dict[str, tuple[float, int]] = {}
     if workers == 1:
         for job, html, key in order:
             data, seconds, rss = _layout(html, job.paper)
-            _store(cache_dir, key, data)
+            store(key, data)
             timings[key] = (seconds, rss)
         return timings
     # WeasyPrint, its font configuration and our parsed stylesheets are made once here, before the fork:
     # every worker inherits them (shared copy-on-write) instead of importing and scanning the fonts again.
     for paper in sorted({job.paper for job, _html, _key in order}):  # the toolkit's and the pocket guide's layouts
         layout("<p></p>", paper)
-    executor = ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_warm_worker
-    )
-    try:
-        futures = {executor.submit(_layout, html, job.paper): (job, key) for job, html, key in order}
-        for future, (job, key) in futures.items():
-            try:
-                data, seconds, rss = future.result()
-            except Exception as error:
-                raise RuntimeError(f"rendering the {job.name} toolkit failed: {error}") from error
-            _store(cache_dir, key, data)
-            timings[key] = (seconds, rss)
-    except BaseException:
-        for process in list(getattr(executor, "_processes", {}).values()):
-            process.terminate()
-        executor.shutdown(wait=False, cancel_futures=True)
-        raise
-    executor.shutdown()
+    for job, html, key in _render_in_pool(order, store, workers, timings):
+        data, seconds, rss = _render_alone(job, html)
+        store(key, data)
+        timings[key] = (seconds, rss)
     return timings
 
 
-def _store(cache_dir: Path, key: str, data: bytes) -> None:
-    write_atomic(cache_dir / f"{key}.pdf", data, durable=True)
-    write_atomic(cache_dir / f"{key}.json", json.dumps({"pages": count_pages(data)}))
+def _render_in_pool(order: Missing, store: Callable[[str, bytes], None], workers: int, timings: dict) -> Missing:
+    """Lay out `order` in a pool of `workers`; returns the documents left unfinished by a worker that died or
+    stopped answering (the pool is then ended)."""
+    executor = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_warm_worker
+    )
+    futures = {executor.submit(_layout, html, job.paper): (job, html, key) for job, html, key in order}
+    unfinished: Missing = []
+    try:
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=pdf_timeout(), return_when=FIRST_COMPLETED)
+            if not done:  # nothing finished within the limit: a worker stopped answering
+                unfinished += [futures[future] for future in pending]
+                _say_unfinished("a PDF worker stopped answering", unfinished)
+                break
+            for future in done:
+                job, _html, key = futures[future]
+                try:
+                    data, seconds, rss = future.result()
+                except BrokenProcessPool:
+                    unfinished.append(futures[future])
+                    continue
+                except Exception as error:
+                    raise RenderFailed(f"rendering the {job.name} toolkit failed: {error}") from error
+                store(key, data)
+                timings[key] = (seconds, rss)
+        else:
+            if unfinished:
+                _say_unfinished("a PDF worker process died (killed, or out of memory)", unfinished)
+    except BaseException:
+        _end(executor)
+        raise
+    if unfinished:
+        _end(executor)
+    else:
+        executor.shutdown()
+    return unfinished
+
+
+def _say_unfinished(what: str, unfinished: Missing) -> None:
+    names = ", ".join(job.name for job, _html, _key in unfinished)
+    print(f"{what} while rendering one of {names}: trying again, each in a fresh worker", file=sys.stderr)
+
+
+def _end(executor: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers (a hung one does not answer SIGTERM in time) and let it go."""
+    for process in list(getattr(executor, "_processes", {}).values()):
+        process.kill()
+    executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _render_alone(job: Job, html: str) -> tuple[bytes, float, int]:
+    """Lay out one document in a fresh process of its own, ended after `pdf_timeout()` seconds."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_layout_into, args=(sender, html, job.paper), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(pdf_timeout()):
+            raise RenderFailed(f"rendering {job.name}: its worker stopped answering for {pdf_timeout():.0f} s")
+        try:
+            result = receiver.recv()
+        except EOFError:
+            process.join()
+            why = _how(process.exitcode)
+            raise RenderFailed(f"rendering {job.name}: its worker process died twice ({why})") from None
+    finally:
+        receiver.close()
+        process.kill()
+        process.join()
+    if isinstance(result, str):
+        raise RenderFailed(f"rendering the {job.name} toolkit failed: {result}")
+    return result
+
+
+def _layout_into(sender: Connection, html: str, paper: str) -> None:
+    """In a fresh process: lay out one document and send the result (or the error's words) back."""
+    _warm_worker()
+    try:
+        sender.send(_layout(html, paper))
+    except Exception as error:
+        sender.send(str(error))
+
+
+def _how(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        name = signal.Signals(-exitcode).name
+        return f"{name}: killed" + (", often by the system when memory runs out" if name == "SIGKILL" else "")
+    return f"exit code {exitcode}"
 
 
 def cache_max_bytes() -> int:

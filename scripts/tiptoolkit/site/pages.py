@@ -7,8 +7,8 @@ content string can ever be read as a template, here or by mkdocs-macros.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-import os
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
 from .. import analysis
 from ..dataset import CACHE_ROOT, Dataset, today
+from ..files import unwritable
 from ..i18n import ENGLISH, Translator
 from ..localizer import Localizer, any_of, inert
 from ..model import Coverage, Obligation, Pillar, TreatyStatus
@@ -120,13 +122,18 @@ def _date(context: Any, value: Any) -> str:
     return analysis.format_date(value, context.get("months") or analysis.MONTHS)
 
 
+class _BytecodeCache(FileSystemBytecodeCache):
+    """Compiled templates kept between runs. Jinja checks what it reads (a damaged entry is compiled again);
+    a write that fails (a full disk) only loses the entry."""
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
 def _bytecode_cache() -> FileSystemBytecodeCache | None:
     folder = CACHE_ROOT / "jinja"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return FileSystemBytecodeCache(str(folder)) if os.access(folder, os.W_OK) else None
+    return None if unwritable(folder) else _BytecodeCache(str(folder))
 
 
 @functools.lru_cache(maxsize=1)

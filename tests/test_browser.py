@@ -130,3 +130,43 @@ def test_page_weight_stays_light(page, base_url, path, budget_kb):
     total_kb = sum(packed.values()) / 1024
     print(f"\n{path or 'home'}: {len(raw)} requests, {sum(raw.values()) / 1024:.0f} KB, {total_kb:.0f} KB gzipped")
     assert total_kb <= budget_kb, sorted(packed.items(), key=lambda item: -item[1])[:5]
+
+
+def test_the_offline_copy_searches_and_browses_with_the_network_refused(browser, site: Path, tmp_path: Path):
+    """The offline copy unzipped and opened from files, every request that is not a file refused: search finds a
+    country, its result opens the country's page, the working files and PDFs are linked from it, and no request
+    left the files (Material's offline plugin would load a Web Worker shim from a CDN; the copy bundles it)."""
+    import zipfile
+
+    with zipfile.ZipFile(site / "downloads/offline-site.zip") as archive:
+        archive.extractall(tmp_path)
+    home = tmp_path / "counter-trafficking-toolkit" / "index.html"
+    text = home.read_text(encoding="utf-8")
+    assert "unpkg.com" not in text and "iframe-worker-shim.js" in text
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    refused: list[str] = []
+
+    def only_files(route) -> None:
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    tab.route("**/*", only_files)
+    tab.goto(home.as_uri())
+    tab.locator("input[data-md-component=search-query]").click()
+    tab.keyboard.type("Nepal", delay=30)
+    tab.wait_for_selector(".md-search-result__item", timeout=30_000)
+    first = tab.locator(".md-search-result__item a").first
+    assert "countries/npl.html" in first.get_attribute("href")
+    first.click()
+    tab.wait_for_load_state()
+    assert tab.url.startswith("file://") and "countries/npl.html" in tab.url
+    assert tab.locator("h1").first.inner_text().strip().startswith("Nepal")
+    for link in ("../toolkits/npl-en.pdf", "../drafts/npl-amendment-bill-en.docx"):
+        href = tab.locator(f'a[href="{link}"]').first.get_attribute("href")
+        assert (home.parent / "countries" / href).resolve().is_file(), href
+    assert refused == []
+    context.close()

@@ -30,6 +30,8 @@ log = logging.getLogger("mkdocs.plugins.tiptoolkit")
 PDF_MANIFEST_ENV = "TIPTOOLKIT_PDF_MANIFEST"
 DRAFTS_MANIFEST_ENV = "TIPTOOLKIT_DRAFTS_MANIFEST"  # the working files (Word, spreadsheets), set by `tiptoolkit build`
 DATA_DIR_ENV = "TIPTOOLKIT_DATA_DIR"  # set by `tiptoolkit build --root`
+OFFLINE_ENV = "TIPTOOLKIT_OFFLINE"  # set by `tiptoolkit build` for the offline copy
+WORKER_SHIM = "assets/javascripts/iframe-worker-shim.js"  # overrides/: iframe-worker, MIT, from npm
 LANG_ENV = "TIPTOOLKIT_LANG"  # the edition to build: `en` (default, the site root) or a code in toolkit_data/i18n
 
 
@@ -78,6 +80,10 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
             )
         self.dataset = dataset
         self.data_prefix = os.path.relpath(self.root, config_dir).replace(os.sep, "/")
+        if os.environ.get(OFFLINE_ENV) == "true":
+            # Material's offline plugin loads its Web Worker shim (for search from file://) from a CDN unless one
+            # is listed already: the copy bundled in overrides/, so that the offline copy asks nothing of the network.
+            config.extra["polyfills"] = [*config.extra.get("polyfills", []), WORKER_SHIM]
         self.lang = os.environ.get(LANG_ENV) or "en"
         if self.lang != "en" and self.lang not in dataset.languages:
             raise PluginError(

@@ -11,12 +11,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import sys
 import time
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -100,34 +102,62 @@ def intact(path: Path) -> bool:
         return False
 
 
-def render_drafts(ds: Dataset, out_dir: Path, cache_dir: Path = DEFAULT_CACHE) -> tuple[Path, list[DraftResult]]:
-    """Every working file into `out_dir`, with a `manifest.json` the site reads; returns it and what was done."""
+def render_drafts(
+    ds: Dataset, out_dir: Path, cache_dir: Path = DEFAULT_CACHE, jobs: int | None = None
+) -> tuple[Path, list[DraftResult]]:
+    """Every working file into `out_dir`, with a `manifest.json` the site reads; returns it and what was done.
+
+    The views are computed here; the files not in the cache are laid out in `jobs` worker processes (default:
+    the number of cores)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with cache_or_spare(cache_dir, out_dir.parent, "cache of the working files") as folder:
-        results = [_render_one(job, folder, out_dir) for job in draft_jobs(ds)]
-        prune(folder, {folder / f"{r.key}{Path(r.name).suffix}" for r in results})
+        planned = []  # (job, view, cached file)
+        for job in draft_jobs(ds):
+            view = job.make_view()
+            planned.append((job, view, folder / f"{draft_key(job, view)}{Path(job.name).suffix}"))
+        missing = [(job, view, cached) for job, view, cached in planned if not _usable(job, cached)]
+        for (_job, _view, cached), data in zip(missing, _lay_out_all(missing, jobs), strict=True):
+            write_atomic(cached, data)
+        made = {cached for _job, _view, cached in missing}
+        results = [_publish(job, cached, out_dir, cached in made) for job, _view, cached in planned]
+        prune(folder, {cached for _job, _view, cached in planned})
     manifest = {Path(r.name).stem: {"path": f"{out_dir.name}/{r.name}", "bytes": r.bytes} for r in results}
     manifest_path = out_dir / "manifest.json"
     manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return manifest_path, results
 
 
-def _render_one(job: DraftJob, cache_dir: Path, out_dir: Path) -> DraftResult:
-    """One working file from the cache, or made (and cached) when it is not there or was damaged."""
-    view = job.make_view()
-    key = draft_key(job, view)
-    cached = cache_dir / f"{key}{Path(job.name).suffix}"
-    made = not cached.exists() or not intact(cached)
-    if made:
-        if cached.exists():
-            print(f"the cached {job.name} was damaged: made again", file=sys.stderr)
-        write_atomic(cached, job.lay_out(view))
-    else:
+def _usable(job: DraftJob, cached: Path) -> bool:
+    """The cached file is there and intact (a damaged one is said once and made again)."""
+    if not cached.exists():
+        return False
+    if intact(cached):
         os.utime(cached)  # last used, for prune
+        return True
+    print(f"the cached {job.name} was damaged: made again", file=sys.stderr)
+    return False
+
+
+def _lay_out_all(missing: list[tuple[DraftJob, object, Path]], jobs: int | None) -> list[bytes]:
+    """Each missing file's bytes, in order: in worker processes when there are several files and cores."""
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(missing)))
+    if workers == 1:
+        return [job.lay_out(view) for job, view, _cached in missing]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as executor:
+        return list(executor.map(_lay_out, [(job.lay_out, view) for job, view, _cached in missing]))
+
+
+def _lay_out(work: tuple[Callable[[object], bytes], object]) -> bytes:
+    lay_out, view = work
+    return lay_out(view)
+
+
+def _publish(job: DraftJob, cached: Path, out_dir: Path, made: bool) -> DraftResult:
     target = out_dir / job.name
     shutil.copyfile(cached, target)
     os.utime(target, (0, 0))
-    return DraftResult(job.name, key, target.stat().st_size, made)
+    return DraftResult(job.name, cached.stem, target.stat().st_size, made)
 
 
 def prune(cache_dir: Path, keep: set[Path], days: int = KEEP_UNUSED_DAYS) -> None:

@@ -99,7 +99,8 @@ def package_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     ("relative", "changes_the_environment"),
     [
         ("pdf/templates/toolkit.html.j2", False),  # shapes the HTML: in the inputs, and so in every HTML key
-        ("pdf/layout.py", False),  # package code
+        ("pdf/layout.py", True),  # the layout code: shapes the PDF without changing its HTML
+        ("pdf/jinja.py", False),  # package code that writes HTML
         ("views/toolkit.py", False),
         ("pdf/assets/toolkit.css", True),  # shapes the PDF without changing its HTML: in every cache key
     ],

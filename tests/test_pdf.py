@@ -543,6 +543,19 @@ def test_metadata(npl: Rendered, dataset: Dataset) -> None:
     assert info["/CreationDate"] == info["/ModDate"]
 
 
+@pytest.mark.slow
+def test_every_pdf_of_the_build_passes_the_independent_pdf_ua_checker(site: Path) -> None:
+    """`pdfua` (PyPI, on pikepdf) runs the machine-checkable subset of PDF/UA-1 on every PDF the build publishes:
+    no finding at all. (A pass is not PDF/UA conformance; the checker says which rules it covers.)"""
+    pdfs = sorted((site / "toolkits").glob("*.pdf"))
+    assert len(pdfs) > 20
+    checker = Path(sys.executable).with_name("pdfua")
+    result = subprocess.run([str(checker), "check", *map(str, pdfs)], capture_output=True, text=True, timeout=1800)
+    findings = [line for line in result.stdout.splitlines() if re.match(r"\s+\[(ERROR|WARN|INFO)", line)]
+    assert result.returncode == 0 and findings == [], "\n".join(findings[:20]) or result.stdout[-2000:]
+    assert result.stdout.count("result: PASS") == len(pdfs)
+
+
 def test_tagged_pdf_ua(npl: Rendered) -> None:
     root = npl.pdf.Root
     assert "/StructTreeRoot" in root and root.MarkInfo.Marked

@@ -105,6 +105,7 @@ def job_html(dataset: Dataset, job: Job) -> str:
 
 PACKAGE = Path(__file__).resolve().parent.parent  # our code and templates: every PDF's HTML is made by them
 layout = layout_job  # HTML and paper -> PDF bytes, for every kind of job
+LAYOUT_CODE = ("layout.py", "speedups.py", "actualtext.py", "fetcher.py")  # in pdf/: they shape a PDF, not its HTML
 
 
 def shard(jobs: list[Job], spec: str | None) -> list[Job]:
@@ -119,9 +120,12 @@ def shard(jobs: list[Job], spec: str | None) -> list[Job]:
 
 @functools.lru_cache(maxsize=1)
 def environment_fingerprint() -> str:
-    """What shapes every PDF besides its HTML: code versions, stylesheets and assets, installed fonts."""
+    """What shapes every PDF besides its HTML: code versions, the layout code, stylesheets and assets, installed
+    fonts."""
     digest = hashlib.sha256()
     digest.update(f"tiptoolkit {__version__}; weasyprint {version('weasyprint')}\n".encode())
+    for name in LAYOUT_CODE:  # the code between the HTML and the PDF: options, finisher, writer changes
+        digest.update(name.encode() + b"\0" + (PACKAGE / "pdf" / name).read_bytes())
     for path in sorted(ASSETS.rglob("*")):
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())

@@ -6,7 +6,7 @@
     layout_job(html, paper)                                  # either, by the job's paper
 
 Our asset fetcher (nothing outside the package is read), one font configuration per process, the PDF options
-(PDF/UA-1, forms, no attachments), the finisher that nests form fields, and the fonts and digits of each script.
+(PDF/UA-1, forms, no attachments), the finisher (table headers' scope, nested form fields), and the fonts and digits of each script.
 It imports no views and no templates: what it lays out is HTML.
 """
 
@@ -130,8 +130,36 @@ def _identifier(html: str, paper: str) -> bytes:
     return digest.hexdigest()[:32].encode("ascii")
 
 
-def _nest_form_fields(document: object, pdf: object) -> None:
-    """WeasyPrint finisher: turn dotted field names into the PDF's field hierarchy.
+def _finish(document: object, pdf: object) -> None:
+    """WeasyPrint finisher of every PDF: table headers given their scope, form fields nested."""
+    _scope_table_headers(pdf)
+    _nest_form_fields(pdf)
+
+
+def _scope_table_headers(pdf: object) -> None:
+    """Give each table header cell (/TH) the /Scope that ties it to its data cells (PDF/UA-1 7.5), which WeasyPrint
+    does not write: a header in a table's head row heads its column; one that opens a body row heads that row
+    (our templates write `<th scope="col">` and `<th scope="row">` exactly so)."""
+    import pydyf
+
+    objects = {obj.reference: obj for obj in pdf.objects[1:] if isinstance(obj, pydyf.Dictionary)}
+    for element in objects.values():
+        if element.get("S") != "/TH":
+            continue
+        row = objects.get(element.get("P"))
+        section = objects.get(row.get("P")) if row is not None else None
+        kids = list(row.get("K", [])) if row is not None else []
+        opens_row = bool(kids) and kids[0] == element.reference
+        in_head = section is not None and section.get("S") == "/THead"
+        scope = "/Column" if in_head or not opens_row else "/Row"
+        attributes = element.get("A")
+        if not isinstance(attributes, pydyf.Dictionary):
+            attributes = element["A"] = pydyf.Dictionary({"O": "/Table"})
+        attributes["Scope"] = scope
+
+
+def _nest_form_fields(pdf: object) -> None:
+    """Turn dotted field names into the PDF's field hierarchy.
 
     A PDF partial field name may not contain a period: the period joins the partial names
     of a field and its ancestors into its fully qualified name. So `nap.prevention.obj-1.act-2.lead`
@@ -185,7 +213,7 @@ def install_writer_changes() -> None:
 def html_to_pdf(html: str, paper: Paper = "a4") -> bytes:
     """Lay out toolkit HTML with our stylesheets, fetcher and fonts; return the PDF bytes."""
     check_paper(paper)
-    return lay_out(html, STYLESHEET, toolkit_stylesheets(paper), _identifier(html, paper), finisher=_nest_form_fields)
+    return lay_out(html, STYLESHEET, toolkit_stylesheets(paper), _identifier(html, paper), finisher=_finish)
 
 
 def lay_out(
@@ -229,7 +257,7 @@ def _pocket_stylesheets() -> tuple:
 def pocket_to_pdf(html: str) -> bytes:
     """Lay out pocket guide HTML: A6, pocket.css, the toolkit's fetcher, fonts and PDF options."""
     digest = hashlib.sha256(html.encode("utf-8") + b"\0" + _pocket_text().encode("utf-8")).hexdigest()[:32]
-    return lay_out(html, POCKET_STYLESHEET, _pocket_stylesheets(), digest.encode("ascii"))
+    return lay_out(html, POCKET_STYLESHEET, _pocket_stylesheets(), digest.encode("ascii"), finisher=_finish)
 
 
 def layout_job(html: str, paper: str) -> bytes:

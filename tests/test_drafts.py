@@ -347,10 +347,13 @@ def test_files_are_made_again_only_when_what_they_show_changes(real_copy: Path, 
     ds, problems = validate(real_copy)
     assert not problems
     _manifest, third = batch.render_drafts(ds, tmp_path / "three", cache)
-    assert {result.name for result in third if result.made} == {
-        "npl-amendment-bill-en.docx",
-        "npl-action-plan-en.xlsx",
-    }
+    assert {result.name for result in third if result.made} == {"npl-amendment-bill-en.docx"}  # still a gap
+
+    edit(real_copy / "countries" / "npl.yaml", "National Committee for Controlling", "National Committee on")
+    ds, problems = validate(real_copy)
+    assert not problems
+    _manifest, fourth = batch.render_drafts(ds, tmp_path / "four", cache)
+    assert {result.name for result in fourth if result.made} == {"npl-action-plan-en.xlsx"}  # the suggested lead
 
 
 def test_a_damaged_cached_file_is_made_again_and_said_once(dataset: Dataset, tmp_path: Path, capsys):

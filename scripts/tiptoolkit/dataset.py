@@ -231,9 +231,10 @@ def _nesting_fields(cls: type[BaseModel]) -> tuple[str, ...]:
     return tuple(name for name, info in cls.model_fields.items() if holds_model(info.annotation))
 
 
+@functools.lru_cache(maxsize=8)  # asked for each provision link of every document
 def site_url(project: Path = PROJECT) -> str:
     """The site's address from mkdocs.yml, ending in `/` (`/` when none is set); read as text, as the file holds
-    MkDocs-only YAML tags."""
+    MkDocs-only YAML tags. Read once per process."""
     config = project / "mkdocs.yml"
     match = re.search(r"^site_url:\s*(\S+)", config.read_text(encoding="utf-8"), re.M) if config.exists() else None
     return (match.group(1) if match else "/").rstrip("/") + "/"

@@ -2,8 +2,8 @@
 
 A file's key is a hash of its view (everything it shows, computed in `views.drafts`), of the code that lays it
 out and of the versions of the libraries that write it. A rebuild with no change writes nothing new; editing a
-country's coverage rebuilds that country's bill and matrix only. A cached file is checked before it is used (a
-readable package whose entries are intact): a damaged one is dropped and made again.
+country's coverage rebuilds that country's bill and matrix only. A cached file is checked against the SHA-256
+kept beside it before it is used: a damaged one is made again.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import os
 import shutil
 import sys
 import time
-import zipfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -93,13 +92,22 @@ def draft_key(job: DraftJob, view: object) -> str:
     return digest.hexdigest()
 
 
-def intact(path: Path) -> bool:
-    """A cached file that opens as a package and whose entries all pass their checksums."""
+def checksum_of(cached: Path) -> Path:
+    """Where the SHA-256 of a cached file is kept: beside it."""
+    return cached.with_name(cached.name + ".sha256")
+
+
+def intact(cached: Path) -> bool:
+    """A cached file whose bytes match the SHA-256 kept beside it."""
     try:
-        with zipfile.ZipFile(path) as package:
-            return package.testzip() is None and "[Content_Types].xml" in package.namelist()
-    except (OSError, zipfile.BadZipFile, EOFError):
+        return hashlib.sha256(cached.read_bytes()).hexdigest() == checksum_of(cached).read_text(encoding="ascii")
+    except OSError:
         return False
+
+
+def store(cached: Path, data: bytes) -> None:
+    write_atomic(cached, data)
+    write_atomic(checksum_of(cached), hashlib.sha256(data).hexdigest())
 
 
 def render_drafts(
@@ -117,7 +125,7 @@ def render_drafts(
             planned.append((job, view, folder / f"{draft_key(job, view)}{Path(job.name).suffix}"))
         missing = [(job, view, cached) for job, view, cached in planned if not _usable(job, cached)]
         for (_job, _view, cached), data in zip(missing, _lay_out_all(missing, jobs), strict=True):
-            write_atomic(cached, data)
+            store(cached, data)
         made = {cached for _job, _view, cached in missing}
         results = [_publish(job, cached, out_dir, cached in made) for job, _view, cached in planned]
         prune(folder, {cached for _job, _view, cached in planned})
@@ -163,9 +171,10 @@ def _publish(job: DraftJob, cached: Path, out_dir: Path, made: bool) -> DraftRes
 def prune(cache_dir: Path, keep: set[Path], days: int = KEEP_UNUSED_DAYS) -> None:
     """Remove the cached files no build has used for `days`, except those of this build."""
     limit = time.time() - days * 86_400
-    for path in cache_dir.glob("*.*"):
-        if path not in keep and path.suffix in (".docx", ".xlsx") and path.stat().st_mtime < limit:
+    for path in [*cache_dir.glob("*.docx"), *cache_dir.glob("*.xlsx")]:
+        if path not in keep and path.stat().st_mtime < limit:
             path.unlink(missing_ok=True)
+            checksum_of(path).unlink(missing_ok=True)
 
 
 def main_drafts(root: Path, out_dir: Path) -> int:

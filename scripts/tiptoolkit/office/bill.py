@@ -34,7 +34,7 @@ INITIALS = "CTT"
 
 
 def bill_docx(view: BillView) -> bytes:
-    name = view.country.name
+    name = view.country
     document = new_document(
         view.title,
         f"Draft amendment bill for {name}, from the model provisions that close its recorded gaps",

@@ -10,6 +10,7 @@ Word and spreadsheet code lays these out (`office/`); everything they show is de
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -59,6 +60,7 @@ class Clause:
 ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
 
 
+@functools.lru_cache(maxsize=4096)  # the same model provisions are in every country's bill
 def clauses(text: str) -> tuple[Clause, ...]:
     """Model text (paragraphs separated by blank lines) as clauses with their level and label."""
     paragraphs = [" ".join(part.split()) for part in text.split("\n\n") if part.strip()]
@@ -169,7 +171,7 @@ class Placeholder:
 
 @dataclass(frozen=True)
 class BillView:
-    country: Country
+    country: str  # the country's name
     title: str
     edition: date | None
     purpose: str
@@ -203,7 +205,7 @@ def bill_view(ds: Dataset, iso3: str) -> BillView:
                 chapters.append(BillChapter(chapter.number, plain(chapter.title), tuple(sections)))
         parts.append(BillPart(len(parts) + 1, plain(law.title), tuple(chapters)))
     return BillView(
-        country=country,
+        country=plain(country.name),
         title=f"Draft bill to amend the law of {plain(country.name)} on trafficking in persons and the smuggling "
         "of migrants",
         edition=analysis.newest_reviewed(country, *ds.model_laws.values()),
@@ -300,7 +302,7 @@ class MatrixSheet:
 
 @dataclass(frozen=True)
 class PlanMatrix:
-    country: Country | None
+    country: str | None  # the country's name; None for the blank matrix
     title: str
     edition: date | None
     facts: tuple[tuple[str, str], ...]  # (what, value): coordination body, current plan...
@@ -336,7 +338,7 @@ def plan_matrix(ds: Dataset, iso3: str | None) -> PlanMatrix:
     leads = sorted({row.lead for sheet in sheets for row in sheet.rows}, key=str.casefold)
     name = plain(country.name) if country else "the region"
     return PlanMatrix(
-        country=country,
+        country=plain(country.name) if country else None,
         title=f"National action plan matrix: {name}" if country else "National action plan matrix (blank)",
         edition=analysis.newest_reviewed(*(item for item in (template, country) if item is not None)),
         facts=_plan_facts(country) if country else (),

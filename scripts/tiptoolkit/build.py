@@ -283,7 +283,7 @@ def render_downloads(
         manifests["toolkits"] = render_all(
             dataset, pending / "toolkits", jobs=jobs, cache_dir=cache_dir or DEFAULT_CACHE, report=report
         )
-    manifests["drafts"], _results = render_drafts(dataset, pending / "drafts")
+    manifests["drafts"], _results = render_drafts(dataset, pending / "drafts", jobs=jobs)
     return manifests
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -437,3 +438,16 @@ def test_every_glyph_drawn_comes_from_a_font_that_has_it(dataset: Dataset, iso3:
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         render_country(dataset, iso3.upper(), lang=lang)
     assert not [r for r in caplog.records if ".notdef" in r.getMessage()]
+
+
+def test_a_plan_s_years_read_in_order_in_the_right_to_left_edition(dataset: Dataset, editions):
+    """Years between brackets after an English title, in an Urdu paragraph, came out reversed ("2025–2023"): the
+    range is set left to right on its own."""
+    from tiptoolkit.analysis import current_plan
+
+    plan = current_plan(dataset.countries["pak"])  # the one the edition names
+    assert plan.start and plan.end and plan.start != plan.end
+    text = subprocess.run(
+        ["pdftotext", str(editions[("pak", "ur")]), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert f"{plan.start}–{plan.end}" in text and f"{plan.end}–{plan.start}" not in text

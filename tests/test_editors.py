@@ -51,7 +51,13 @@ def test_new_country_writes_a_clean_complete_file(real_copy, capsys):
     assert text.startswith("# yaml-language-server: $schema=../schemas/country.schema.json\n")
     assert canonical(text) == text
     ds, problems = validate(real_copy)
-    assert problems == []
+    # Only what an editor alone can write is refused: the summary and its source, until replaced.
+    assert [(p.file, p.field) for p in problems] == [
+        ("countries/lao.yaml", "summary"),
+        ("countries/lao.yaml", "sources[0].title"),
+        ("countries/lao.yaml", "sources[0].url"),
+    ]
+    assert all("TO-REPLACE" in p.message for p in problems)
     lao = ds.countries["lao"]
     assert (lao.name, lao.official_name, lao.region) == (
         "Laos",
@@ -62,6 +68,24 @@ def test_new_country_writes_a_clean_complete_file(real_copy, capsys):
     assert all(r.status is model.TreatyStatus.UNKNOWN for r in lao.ratifications)
     assert {a.provision for a in lao.coverage} == set(ds.provisions)  # every provision, not only the mandatory ones
     assert all(a.coverage is model.Coverage.UNKNOWN for a in lao.coverage)
+
+
+def test_new_country_placeholders_stop_the_build_until_replaced(real_copy, tmp_path, capsys):
+    # placeholders_replaced
+    from tiptoolkit.build import build
+
+    assert main(["--root", str(real_copy), "new-country", "lao"]) == 0
+    assert build(real_copy, tmp_path / "site", pdfs=False) == 1
+    assert "still the `TO-REPLACE` placeholder" in capsys.readouterr().err
+    path = real_copy / "countries" / "lao.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"summary: >-\n(  .*\n)+", "summary: Laos is a test country.\n", text)
+    text = text.replace(
+        "'TO-REPLACE: the source of the summary (a statute, a gazette, a treaty status page)'", "A source"
+    )
+    text = text.replace("https://example.org/TO-REPLACE", "https://example.org/source")
+    path.write_text(text, encoding="utf-8")
+    assert validate(real_copy)[1] == []
 
 
 def test_new_country_says_when_the_region_given_is_not_the_uns(real_copy, capsys):

@@ -1,9 +1,11 @@
-"""`tiptoolkit new-country ISO3`: start a country file that validates clean.
+"""`tiptoolkit new-country ISO3`: start a country file.
 
 The file holds every required key, a ratification record with status `unknown` for
 every instrument (its source is the instrument's status page, where the editor
 checks it), and a coverage assessment `unknown` for every model provision. Editors
-then replace what they know, one fact and its source at a time.
+then replace what they know, one fact and its source at a time. The summary and its
+source are `TO-REPLACE` placeholders: only an editor can write them, and the validator
+(so the build) refuses the file until they are replaced; nothing else in it is a problem.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ import pycountry
 from .analysis import all_provisions, instruments_in_order
 from .dataset import Dataset, today
 from .fmt import canonical
+from .problems import Problem
 from .regions import REGION_NAMES, region_of
-from .validate import validate
+from .validate import TO_REPLACE, validate
 
 PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 .,'()/-]*")
 SCHEMA_LINE = "# yaml-language-server: $schema=../schemas/country.schema.json"
@@ -65,12 +68,11 @@ def country_yaml(ds: Dataset, iso3: str, region: str | None = None) -> str:
         "neighbours: []  # ISO3 codes in capitals, e.g. - IND",
         "languages: []  # ISO 639 codes, e.g. - ne",
         "summary: >-",
-        f"  The profile of {name} has been started; its facts have not yet been",
-        "  checked against their sources.",
+        f"  {TO_REPLACE}: two or three sentences on where {name} stands (the treaties it has joined, its main",
+        "  law, its action plan), each fact from a source listed below.",
         "sources:",
-        "  - title: ISO 3166-1 country codes",
-        "    issuer: International Organization for Standardization",
-        "    url: https://www.iso.org/iso-3166-country-codes.html",
+        f"  - title: '{TO_REPLACE}: the source of the summary (a statute, a gazette, a treaty status page)'",
+        f"    url: https://example.org/{TO_REPLACE}",
         f"last_reviewed: {reviewed}",
         "confidence: low",
         "ratifications:",
@@ -99,6 +101,11 @@ def country_yaml(ds: Dataset, iso3: str, region: str | None = None) -> str:
     return canonical("\n".join(lines) + "\n")
 
 
+def blocking(problems: list[Problem]) -> list[Problem]:
+    """The problems other than placeholders left for an editor (a country started before this one, or this one)."""
+    return [problem for problem in problems if TO_REPLACE not in problem.message]
+
+
 def new_country(root: Path, iso3: str, region: str | None = None) -> Path:
     """Write `countries/<iso3>.yaml` under `root`; refuse unknown codes, existing countries and invalid content."""
     code = identify(iso3, region)[0].lower()
@@ -106,12 +113,12 @@ def new_country(root: Path, iso3: str, region: str | None = None) -> Path:
     if target.exists():
         raise Refused(f"{target.relative_to(root.parent)} already exists: edit it instead of starting a new one")
     ds, problems = validate(root)
-    if problems:
+    if blocking(problems):
         raise Refused(f"the content has {len(problems)} problem(s): run `tiptoolkit validate` and fix them first")
     text = country_yaml(ds, iso3, region)
     target.write_text(text, encoding="utf-8", newline="\n")
     _, problems = validate(root)
-    mine = [p for p in problems if p.file == f"countries/{code}.yaml"]
+    mine = [p for p in blocking(problems) if p.file == f"countries/{code}.yaml"]
     if mine:
         target.unlink()
         raise Refused("the new file did not validate (please report this):\n" + "\n".join(map(str, mine)))
@@ -133,5 +140,8 @@ def run(root: Path, iso3: str, region: str | None = None) -> int:
             file=sys.stderr,
         )
     shown = target.relative_to(root.parent)
-    print(f"wrote {shown}: replace the `unknown` records with what the sources say, then run `tiptoolkit validate`")
+    print(
+        f"wrote {shown}: write its summary and the summary's source where it says {TO_REPLACE} (the build refuses "
+        "the file until then), replace the `unknown` records with what the sources say, and run `tiptoolkit validate`"
+    )
     return 0

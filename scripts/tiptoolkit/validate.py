@@ -17,6 +17,7 @@ from .problems import Problem
 
 Rule = Callable[[Dataset], Iterable[Problem]]
 RULES: list[Rule] = []
+TO_REPLACE = "TO-REPLACE"  # what `tiptoolkit new-country` writes where only an editor can give the text
 
 
 def rule(function: Rule) -> Rule:
@@ -319,6 +320,22 @@ def coverage_justified(ds: Dataset) -> Iterator[Problem]:
                     f"coverage {value!r} must rest on the text of the law: add the statute you read to `sources` "
                     "with `kind: statute` (reports about the law may be added as `kind: secondary`)",
                 )
+
+
+@rule
+def placeholders_replaced(ds: Dataset) -> Iterator[Problem]:
+    """The summary and its source that `new-country` leaves to the editor cannot be published as they are."""
+    for document in ds.documents:
+        for item in walk(document.model):
+            for name in type(item).model_fields:
+                value = getattr(item, name)
+                if isinstance(value, str) and TO_REPLACE in value:
+                    yield ds.problem(
+                        item,
+                        name,
+                        f"still the `{TO_REPLACE}` placeholder `tiptoolkit new-country` wrote: replace it with what "
+                        "the sources say (the build refuses a file that still holds one)",
+                    )
 
 
 @rule

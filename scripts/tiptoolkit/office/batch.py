@@ -1,8 +1,8 @@
 """Every working file the build publishes in `drafts/`, from a cache keyed by what each file shows.
 
 A file's key is a hash of its view (everything it shows, computed in `views.drafts`), of the code that lays it
-out and of the versions of the libraries that write it. A rebuild with no change writes nothing new; editing a
-country's coverage rebuilds that country's bill and matrix only. A cached file is checked against the SHA-256
+out and of the versions of the libraries that write it. A rebuild with no change writes nothing new; an edit
+rebuilds only the files that show what changed (a country's coverage: its bill; its coordination body: its matrix). A cached file is checked against the SHA-256
 kept beside it before it is used: a damaged one is made again.
 """
 
@@ -68,9 +68,10 @@ def draft_jobs(ds: Dataset) -> list[DraftJob]:
             )
     if ds.action_plan is not None:
         planned.append(("action-plan-template-en.xlsx", matrix, functools.partial(plan_matrix, ds, None)))
-    planned.append(("referral-form-en.docx", form, functools.partial(referral_view, ds)))
-    for lang in sorted(code for code in ds.languages if code in ds.cooperation.referral_form.translations):
-        planned.append((f"referral-form-{lang}.docx", form, functools.partial(referral_view, ds, lang)))
+    if ds.cooperation is not None:
+        translated = ds.cooperation.referral_form.translations
+        for lang in ["en", *sorted(code for code in ds.languages if code in translated)]:
+            planned.append((f"referral-form-{lang}.docx", form, functools.partial(referral_view, ds, lang)))
     return [DraftJob(name, kind, make_view, lay_out) for name, (kind, lay_out), make_view in planned]
 
 

@@ -336,10 +336,10 @@ def plan_matrix(ds: Dataset, iso3: str | None) -> PlanMatrix:
         for pillar in (template.pillars if template else [])
     )
     leads = sorted({row.lead for sheet in sheets for row in sheet.rows}, key=str.casefold)
-    name = plain(country.name) if country else "the region"
+    name = plain(country.name) if country else None
     return PlanMatrix(
-        country=plain(country.name) if country else None,
-        title=f"National action plan matrix: {name}" if country else "National action plan matrix (blank)",
+        country=name,
+        title=f"National action plan matrix: {name}" if name else "National action plan matrix (blank)",
         edition=analysis.newest_reviewed(*(item for item in (template, country) if item is not None)),
         facts=_plan_facts(country) if country else (),
         instructions=_instructions(country),

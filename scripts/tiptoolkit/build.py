@@ -11,7 +11,6 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
-import json
 import os
 import shutil
 import signal
@@ -399,12 +398,3 @@ def damaged_content_note() -> str | None:
     if not damaged:
         return None
     return f"{damaged} cached content file(s) were damaged (their checksum did not match), read again from the YAML"
-
-
-def manifest_entry(path: Path, site_dir: Path, pages: int) -> dict[str, object]:
-    return {"path": path.relative_to(site_dir).as_posix(), "bytes": path.stat().st_size, "pages": pages}
-
-
-def write_manifest(entries: dict[str, dict[str, object]], target: Path) -> Path:
-    target.write_text(json.dumps(entries, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    return target

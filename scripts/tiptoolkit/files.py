@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -61,3 +64,22 @@ def cache_or_spare(folder: Path, near: Path | None, what: str) -> Iterator[Path]
         near.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".spare-cache-", dir=near) as spare:
         yield Path(spare)
+
+
+def write_manifest(entries: dict[str, dict[str, object]], folder: Path) -> Path:
+    """`folder/manifest.json`: the files a folder of downloads holds (path, bytes...), which the site reads."""
+    target = folder / "manifest.json"
+    target.write_text(json.dumps(entries, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return target
+
+
+def prune_unused(paths: Iterable[Path], days: float) -> list[Path]:
+    """Remove the cache files of `paths` that no run used (wrote or touched) for `days`; returns those removed."""
+    limit = time.time() - days * 86400
+    removed = []
+    for path in paths:
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < limit:
+                path.unlink()
+                removed.append(path)
+    return removed

@@ -14,7 +14,6 @@ import functools
 import hashlib
 import os
 import pickle
-import time
 import types
 import typing
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ import pydantic
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .files import write_atomic
+from .files import prune_unused, write_atomic
 from .model import DOCUMENT_KINDS, Model
 from .problems import Problem
 
@@ -308,11 +307,7 @@ class DocumentCache:
     @staticmethod
     def prune(folder: Path, days: float = 30) -> None:
         """Forget documents not used for `days`."""
-        limit = time.time() - days * 86400
-        for path in folder.glob("*.pickle") if folder.is_dir() else ():
-            with contextlib.suppress(OSError):
-                if path.stat().st_mtime < limit:
-                    path.unlink()
+        prune_unused(folder.glob("*.pickle") if folder.is_dir() else (), days)
 
 
 @functools.cache

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import multiprocessing
 import os
 import shutil
@@ -25,7 +24,7 @@ from pathlib import Path
 from .. import analysis
 from ..analysis import countries_in_order
 from ..dataset import CACHE_ROOT, Dataset
-from ..files import cache_or_spare, write_atomic
+from ..files import cache_or_spare, prune_unused, write_atomic, write_manifest
 from ..views.drafts import bill_view, plan_matrix, referral_view
 from .bill import bill_docx
 from .form import referral_docx
@@ -129,11 +128,9 @@ def render_drafts(
             store(cached, data)
         made = {cached for _job, _view, cached in missing}
         results = [_publish(job, cached, out_dir, cached in made) for job, _view, cached in planned]
-        prune(folder, {cached for _job, _view, cached in planned})
+        prune(folder)
     manifest = {Path(r.name).stem: {"path": f"{out_dir.name}/{r.name}", "bytes": r.bytes} for r in results}
-    manifest_path = out_dir / "manifest.json"
-    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    return manifest_path, results
+    return write_manifest(manifest, out_dir), results
 
 
 def _usable(job: DraftJob, cached: Path) -> bool:
@@ -169,13 +166,10 @@ def _publish(job: DraftJob, cached: Path, out_dir: Path, made: bool) -> DraftRes
     return DraftResult(job.name, cached.stem, target.stat().st_size, made)
 
 
-def prune(cache_dir: Path, keep: set[Path], days: int = KEEP_UNUSED_DAYS) -> None:
-    """Remove the cached files no build has used for `days`, except those of this build."""
-    limit = time.time() - days * 86_400
-    for path in [*cache_dir.glob("*.docx"), *cache_dir.glob("*.xlsx")]:
-        if path not in keep and path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
-            checksum_of(path).unlink(missing_ok=True)
+def prune(cache_dir: Path, days: int = KEEP_UNUSED_DAYS) -> None:
+    """Remove the cached files no build has used for `days` (this build's were just written or touched)."""
+    for path in prune_unused([*cache_dir.glob("*.docx"), *cache_dir.glob("*.xlsx")], days):
+        checksum_of(path).unlink(missing_ok=True)
 
 
 def main_drafts(root: Path, out_dir: Path) -> int:

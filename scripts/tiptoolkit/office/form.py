@@ -9,13 +9,11 @@ on its first page that its translation has not been checked yet.
 
 from __future__ import annotations
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from ..views.drafts import ReferralField, ReferralView, Words
 from .package import property_text, xml_text
-from .word import NOTE_STYLE, add_paragraph, add_run, new_document, page_numbers, set_widths, to_bytes
+from .word import NOTE_STYLE, add_paragraph, add_run, element, new_document, page_numbers, set_widths, to_bytes
 
 PROMPT = {"date": "YYYY-MM-DD", "checkbox": ""}
 EMPTY_PROMPT = "…"  # a control's empty look: no words, so it suits every language
@@ -44,7 +42,7 @@ def referral_docx(view: ReferralView) -> bytes:
         table = document.add_table(rows=0, cols=2)
         table.style = document.styles["Table Grid"]
         if rtl:
-            table._tbl.tblPr.append(OxmlElement("w:bidiVisual"))  # the label column on the right
+            table._tbl.tblPr.append(element("w:bidiVisual"))  # the label column on the right
         for field in section.fields:
             label, answer = table.add_row().cells
             _label(label, field, view)
@@ -74,54 +72,31 @@ def _label(cell, field: ReferralField, view: ReferralView) -> None:
 
 def _control(paragraph, field: ReferralField) -> None:
     """A content control for `field` at the end of `paragraph`; every value is set as an attribute or text."""
-    sdt, properties, content = OxmlElement("w:sdt"), OxmlElement("w:sdtPr"), OxmlElement("w:sdtContent")
-    for name, value in (("w:alias", property_text(field.label.text)), ("w:tag", field.id)):
-        element = OxmlElement(name)
-        element.set(qn("w:val"), value)
-        properties.append(element)
-    properties.append(_kind(field))
-    shown = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    if field.kind == "checkbox":
-        text.text = chr(int(CHECK_BOX[0], 16))
-    else:
-        properties.append(OxmlElement("w:showingPlcHdr"))
-        text.text = PROMPT.get(field.kind, EMPTY_PROMPT)
-    shown.append(text)
-    content.append(shown)
-    sdt.append(properties)
-    sdt.append(content)
-    paragraph._p.append(sdt)
+    checkbox = field.kind == "checkbox"
+    properties = element(
+        "w:sdtPr",
+        {},
+        element("w:alias", {"w:val": property_text(field.label.text)}),
+        element("w:tag", {"w:val": field.id}),
+        _kind(field),
+        *([] if checkbox else [element("w:showingPlcHdr")]),
+    )
+    shown = element("w:t")
+    shown.text = chr(int(CHECK_BOX[0], 16)) if checkbox else PROMPT.get(field.kind, EMPTY_PROMPT)
+    paragraph._p.append(element("w:sdt", {}, properties, element("w:sdtContent", {}, element("w:r", {}, shown))))
 
 
 def _kind(field: ReferralField):
     if field.kind == "date":
-        element = OxmlElement("w:date")
-        for name, value in (("w:dateFormat", "yyyy-MM-dd"), ("w:lid", "en-GB"), ("w:calendar", "gregorian")):
-            child = OxmlElement(name)
-            child.set(qn("w:val"), value)
-            element.append(child)
-        return element
+        formats = (("w:dateFormat", "yyyy-MM-dd"), ("w:lid", "en-GB"), ("w:calendar", "gregorian"))
+        return element("w:date", {}, *(element(name, {"w:val": value}) for name, value in formats))
     if field.kind == "choice":
-        element = OxmlElement("w:dropDownList")
-        for choice in field.choices:
-            item = OxmlElement("w:listItem")
-            item.set(qn("w:displayText"), xml_text(choice))
-            item.set(qn("w:value"), xml_text(choice))
-            element.append(item)
-        return element
+        items = (element("w:listItem", {"w:displayText": xml_text(c), "w:value": xml_text(c)}) for c in field.choices)
+        return element("w:dropDownList", {}, *items)
     if field.kind == "checkbox":
-        element = OxmlElement("w14:checkbox")
-        checked = OxmlElement("w14:checked")
-        checked.set(qn("w14:val"), "0")
-        element.append(checked)
-        for name, code in zip(("w14:uncheckedState", "w14:checkedState"), CHECK_BOX, strict=True):
-            state = OxmlElement(name)
-            state.set(qn("w14:val"), code)
-            state.set(qn("w14:font"), "MS Gothic")
-            element.append(state)
-        return element
-    element = OxmlElement("w:text")
-    if field.kind == "multiline":
-        element.set(qn("w:multiLine"), "1")
-    return element
+        states = (
+            element(name, {"w14:val": code, "w14:font": "MS Gothic"})
+            for name, code in zip(("w14:uncheckedState", "w14:checkedState"), CHECK_BOX, strict=True)
+        )
+        return element("w14:checkbox", {}, element("w14:checked", {"w14:val": "0"}), *states)
+    return element("w:text", {"w:multiLine": "1"} if field.kind == "multiline" else {})

@@ -170,6 +170,15 @@ def add_run(paragraph: Paragraph, text: str, style: str | None = None, bold: boo
         run._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
 
 
+def element(tag: str, attributes: dict[str, str] | None = None, *children: object) -> object:
+    """An XML element of the document (`w:sdt`...) with its attributes (`{"w:val": ...}`) and children."""
+    made = OxmlElement(tag)
+    for name, value in (attributes or {}).items():
+        made.set(qn(name), value)
+    made.extend(children)
+    return made
+
+
 def repeat_header_row(table) -> None:
     """The table's first row is repeated at the top of each page it runs onto."""
     table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))

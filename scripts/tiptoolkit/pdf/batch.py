@@ -32,7 +32,7 @@ from pathlib import Path
 from .. import __version__, analysis
 from ..analysis import countries_in_order
 from ..dataset import CACHE_ROOT, Dataset, today
-from ..files import cache_or_spare, write_atomic
+from ..files import cache_or_spare, write_atomic, write_manifest
 from ..views.edition import editions
 from .accession import accession_html
 from .fetcher import ASSETS
@@ -335,9 +335,7 @@ def _publish(results: list[Result], cache_dir: Path, out_dir: Path) -> Path:
             "bytes": result.bytes,
             "pages": result.pages,
         }
-    manifest_path = out_dir / "manifest.json"
-    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    return manifest_path
+    return write_manifest(manifest, out_dir)
 
 
 def pdf_timeout() -> float:

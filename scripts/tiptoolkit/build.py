@@ -247,9 +247,7 @@ def zip_folder(folder: Path, target: Path, top: str) -> None:
             archive.writestr(info, path.read_bytes())
 
 
-def build_sites(
-    root: Path, staging: Path, name: str, editions: list[str], manifests: dict[str, Path | None], epoch: str
-) -> None:
+def build_sites(root: Path, staging: Path, editions: list[str], manifests: dict[str, Path | None], epoch: str) -> None:
     """Every language edition of the site into `staging/site`, and the offline copy zipped into its downloads.
 
     English at the root, then each translated edition in <site>/<lang>/ (after: MkDocs empties its folder).
@@ -258,14 +256,14 @@ def build_sites(
     mkdocs_build(root, staging / "site", epoch=epoch, **listed)
     for lang in editions:
         mkdocs_build(root, staging / "site" / lang, epoch=epoch, lang=lang, **listed)
-    with tempfile.TemporaryDirectory(prefix=f".{name}-offline-", dir=staging.parent) as offline:
-        mkdocs_build(root, Path(offline), offline=True, epoch=epoch, **listed)
-        for lang in editions:
-            mkdocs_build(root, Path(offline) / lang, offline=True, epoch=epoch, lang=lang, **listed)
-        for folder, manifest in manifests.items():
-            if manifest is not None:
-                shutil.copytree(staging / "pending" / folder, Path(offline) / folder)
-        zip_folder(Path(offline), staging / "site" / "downloads" / "offline-site.zip", "counter-trafficking-toolkit")
+    offline = staging / "offline"  # inside the staging folder, so that it goes with it whatever interrupts the build
+    mkdocs_build(root, offline, offline=True, epoch=epoch, **listed)
+    for lang in editions:
+        mkdocs_build(root, offline / lang, offline=True, epoch=epoch, lang=lang, **listed)
+    for folder, manifest in manifests.items():
+        if manifest is not None:
+            shutil.copytree(staging / "pending" / folder, offline / folder)
+    zip_folder(offline, staging / "site" / "downloads" / "offline-site.zip", "counter-trafficking-toolkit")
 
 
 def render_downloads(
@@ -305,7 +303,8 @@ def build(
     swapped: list[bool] = []  # an interrupt held back during the swap arrives after it: say which site is in place
     try:
         with build_lock(site_dir), interrupts_as_exceptions() as interrupt:
-            # A build killed outright (SIGKILL, power cut) leaves its staging folder: under the lock, nobody uses it.
+            # A build killed outright (SIGKILL, power cut) leaves its staging folder (and, in earlier versions, an
+            # offline folder beside it): under the lock, nobody uses them.
             for pattern in (f".{site_dir.name}-new-*", f".{site_dir.name}-offline-*"):
                 for stale in site_dir.parent.glob(pattern):
                     shutil.rmtree(stale, ignore_errors=True)
@@ -358,7 +357,7 @@ def stage_and_swap(
             staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
         manifests = render_downloads(dataset, staging / "pending", pdfs, jobs, cache_dir, report)
         editions = sorted(code for code in dataset.languages if code != "en")
-        build_sites(root, staging, site_dir.name, editions, manifests, epoch)
+        build_sites(root, staging, editions, manifests, epoch)
         for folder in manifests:
             os.rename(staging / "pending" / folder, staging / "site" / folder)
         interrupt.check()  # an interrupt Python dropped (see Interrupt) still stops the build here

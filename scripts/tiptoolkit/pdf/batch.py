@@ -419,10 +419,16 @@ def _say_unfinished(what: str, unfinished: Missing) -> None:
 
 
 def _end(executor: ProcessPoolExecutor) -> None:
-    """Kill the pool's workers (a hung one does not answer SIGTERM in time) and let it go."""
+    """Kill the pool's workers (a hung one does not answer SIGTERM in time) and let it go.
+
+    The pool's manager thread is waited for: it closes its wake-up pipe as it ends, and Python, as it exits,
+    writes to that pipe if the thread still runs (a race that prints "Bad file descriptor" at exit)."""
+    manager = getattr(executor, "_executor_manager_thread", None)
     for process in list(getattr(executor, "_processes", {}).values()):
         process.kill()
     executor.shutdown(wait=False, cancel_futures=True)
+    if manager is not None:
+        manager.join(timeout=60)
 
 
 def _render_alone(job: Job, html: str) -> tuple[bytes, float, int]:

@@ -3,11 +3,14 @@ stale markers, editor and repository automation files."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import re
 import shutil
 import subprocess
 import typing
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +20,7 @@ import yaml
 
 from tiptoolkit import model
 from tiptoolkit.analysis import stale_since
+from tiptoolkit.build import build
 from tiptoolkit.changes import (
     MAX_COMMENT,
     PER_SUBJECT,
@@ -29,7 +33,7 @@ from tiptoolkit.changes import (
     markdown,
 )
 from tiptoolkit.cli import main
-from tiptoolkit.dataset import DEFAULT_ROOT, load_dataset
+from tiptoolkit.dataset import DEFAULT_ROOT, load_dataset, site_url
 from tiptoolkit.fmt import FormatError, canonical, format_file
 from tiptoolkit.load import data_files, read_yaml
 from tiptoolkit.regions import REGION_NAMES, REGION_OF
@@ -68,6 +72,7 @@ def test_new_country_writes_a_clean_complete_file(real_copy, capsys):
     assert all(r.status is model.TreatyStatus.UNKNOWN for r in lao.ratifications)
     assert {a.provision for a in lao.coverage} == set(ds.provisions)  # every provision, not only the mandatory ones
     assert all(a.coverage is model.Coverage.UNKNOWN for a in lao.coverage)
+    assert "http://" not in text  # every address it writes is https
 
 
 def test_new_country_placeholders_stop_the_build_until_replaced(real_copy, tmp_path, capsys):
@@ -275,14 +280,135 @@ def test_diff_reports_a_ratification_date_with_its_pages_and_pdfs(repo, capsys):
     assert main(["--root", str(repo), "diff", "HEAD~1"]) == 0
     report = capsys.readouterr().out
     assert report.startswith("## Content changes since `HEAD~1`")
-    assert "- NPL · TIP Protocol ratification: deposited `2020-06` → `2020-06-16`" in report
+    assert "- NPL · TIP Protocol accession: deposited `2020-06` → `2020-06-16`" in report  # Nepal acceded
     assert "1 change(s) in 1 item(s)" in report
-    assert "https://counter-trafficking-toolkit.github.io/toolkit/countries/npl/\n" in report
+    root = "https://counter-trafficking-toolkit.github.io/toolkit/"
+    for page in ("countries/npl/", "ne/countries/npl/", "ur/compare/ratifications/"):  # every edition shows it
+        assert f"- {root}{page}\n" in report, page
     assert "countries/bgd/" not in report
-    pdfs = report.split("### PDFs that will be rebuilt")[1]
-    assert "`site/toolkits/npl-en.pdf`" in pdfs and "`site/toolkits/toolkit-en.pdf`" in pdfs
-    assert "`site/toolkits/ind-en.pdf`" in pdfs  # India lists Nepal as a neighbour: its toolkit shows Nepal's contacts
-    assert "bgd-en.pdf" not in pdfs
+    downloads = report.split("### Downloads that will be rebuilt")[1].split("###")[0]
+    # The toolkits that show the date: Nepal's, in English and Nepali, and the regional edition. India's lists
+    # Nepal as a neighbour but shows none of its treaty dates: its bytes do not change.
+    assert re.findall(r"`(\S+)`", downloads.split("Also rebuilt")[0]) == [
+        "toolkits/npl-en.pdf",
+        "toolkits/toolkit-en.pdf",
+        "toolkits/npl-ne.pdf",
+    ]
+    data = report.split("### Open data files that will change")[1]
+    assert "`data/countries/npl.json`" in data and "`data/ratifications.csv`" in data and "bgd.json" not in data
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def _page(url: str) -> str:
+    """A page's URL in the report -> its file in the site."""
+    path = url.removeprefix(site_url(PROJECT))
+    return f"{path}index.html"
+
+
+ALSO_REBUILT = re.compile(r"(?:[a-z]{2}/)?(search/search_index\.json|sitemap\.xml(\.gz)?)|downloads/offline-site\.zip")
+
+
+def test_change_report_lists_what_a_real_rebuild_changes(repo, site, tmp_path):
+    """A one-date edit: the pages, downloads and open data files the report lists are exactly those whose bytes
+    change when the site is built again (the pages showing a rebuilt file's size may change or not)."""
+    edit(repo / "countries" / "npl.yaml", "    deposited: 2020-06\n", "    deposited: 2020-06-16\n")
+    report = compare(repo, "HEAD")
+    assert build(repo, tmp_path / "site", jobs=2) == 0  # the PDF cache holds the session's build: 3 are laid out
+    before, after = _files(site), _files(tmp_path / "site")
+    assert before.keys() == after.keys()
+    changed = {path for path in after if before[path] != after[path]}
+    pages = {path for path in changed if path.endswith(".html")}
+    assert {_page(url) for url in report.pages} <= pages
+    assert pages - {_page(url) for url in report.pages} <= {_page(url) for url in report.sized_pages}
+    manifests = {"toolkits/manifest.json", "drafts/manifest.json"}  # the files' sizes and page counts
+    downloads = {path for path in changed if path.startswith(("toolkits/", "drafts/"))} - manifests
+    assert downloads == set(report.downloads)
+    copies = {path for path in changed if re.match(r"([a-z]{2}/)?data/", path)}  # each edition has a copy
+    assert {re.sub(r"^[a-z]{2}/data/", "data/", path) for path in copies} == set(report.data)
+    unlisted = changed - pages - downloads - copies - manifests
+    assert {path for path in unlisted if not ALSO_REBUILT.fullmatch(path)} == set()
+
+
+def _post_script():
+    spec = importlib.util.spec_from_file_location("post_change_report", PROJECT / "scripts" / "post_change_report.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+FAKE_GH = """#!/bin/sh
+echo "$@" >> "$GH_LOG"
+case "$*" in
+  "pr view"*) echo '{"headRefOid": "'"$PR_HEAD"'"}' ;;
+  *--edit-last*) exit 1 ;;  # no comment yet: the script adds one
+  *) cp "$5" "$GH_LOG.body" ;;
+esac
+"""
+
+
+@pytest.fixture
+def artifact(repo, tmp_path) -> Path:
+    """The change-report artifact as the pull request's run uploads it, for a real one-date edit."""
+    edit(repo / "countries" / "npl.yaml", "    deposited: 2020-06\n", "    deposited: 2020-06-16\n")
+    folder = tmp_path / "artifact"
+    folder.mkdir()
+    assert main(["--root", str(repo), "diff", "HEAD", "--output", str(folder / "change-report.md")]) == 0
+    (folder / "pr-number.txt").write_text("42\n", encoding="ascii")
+    return folder
+
+
+def test_change_report_is_posted_on_the_pull_request_the_run_checked(artifact, tmp_path, monkeypatch):
+    post = _post_script()
+    bin_dir, log, sha = tmp_path / "bin", tmp_path / "gh.log", "a" * 40
+    bin_dir.mkdir()
+    (bin_dir / "gh").write_text(FAKE_GH, encoding="utf-8")
+    (bin_dir / "gh").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    monkeypatch.setenv("GH_LOG", str(log))
+    monkeypatch.setenv("PR_HEAD", sha)
+    assert post.main([str(artifact), "--head-sha", sha]) == 0
+    calls = log.read_text(encoding="utf-8").splitlines()
+    assert calls[0] == "pr view 42 --json headRefOid" and calls[1].startswith("pr comment 42 --edit-last")
+    body = Path(f"{log}.body").read_text(encoding="utf-8")
+    assert body == post.NOTE + (artifact / "change-report.md").read_text(encoding="utf-8")
+    assert "NPL · TIP Protocol accession" in body
+    log.unlink()
+    monkeypatch.setenv("PR_HEAD", "b" * 40)  # a newer push, or an artifact naming another pull request
+    assert post.main([str(artifact), "--head-sha", sha]) == 1
+    assert log.read_text(encoding="utf-8").splitlines() == ["pr view 42 --json headRefOid"]  # nothing posted
+
+
+@pytest.mark.parametrize(
+    ("number", "report", "refusal"),
+    [
+        ("42; gh repo delete", "fine", "pr-number.txt does not hold a pull request number"),
+        ("0", "fine", "pr-number.txt does not hold a pull request number"),
+        ("42", "", "the report is empty"),
+        ("42", "x" * 70_000, "the report has 70000 characters"),
+        ("42", None, "the artifact has no change-report.md"),
+        ("42", b"\xff\xfe binary", "the artifact is not text"),
+    ],
+)
+def test_change_report_artifacts_that_are_refused(tmp_path, capsys, number, report, refusal):
+    (tmp_path / "pr-number.txt").write_text(number, encoding="ascii")
+    if isinstance(report, bytes):
+        (tmp_path / "change-report.md").write_bytes(report)
+    elif report is not None:
+        (tmp_path / "change-report.md").write_text(report, encoding="utf-8")
+    assert _post_script().main([str(tmp_path), "--head-sha", "a" * 40, "--dry-run"]) == 1
+    assert f"change report not posted: {refusal}" in capsys.readouterr().err
+
+
+def test_change_report_comment_notifies_nobody():
+    post = _post_script()
+    body = post.comment_body("- NPL · contact added by @someone (mail desk@example.org)\n")
+    assert "@someone" not in body and "@\u200dsomeone" in body and body.startswith(post.NOTE)
+    assert "desk@example.org" in body  # an address is no mention
+    with pytest.raises(post.Refused, match="not a commit"):
+        post.check_target(42, "a" * 40, "main; echo")
 
 
 def test_diff_of_shared_content_and_of_nothing(repo):
@@ -325,6 +451,15 @@ def test_diff_names_every_kind_of_change_in_real_files(repo):
     assert "NPL: contact Nepal Police, Anti-Human Trafficking Bureau removed" in changes, changes
     assert "NPL: official name `Federal Democratic Republic of Nepal` → `Federal Republic of Nepal`" in changes, changes
     assert "BGX: added (Bangladesh)" in changes and "AFG: removed (Afghanistan)" in changes, changes
+    # A country added is listed fact by fact for the reviewer, an accession called an accession.
+    raw = yaml.safe_load((repo / "countries" / "bgx.yaml").read_text(encoding="utf-8"))
+    tip = next(record for record in raw["ratifications"] if record["instrument"] == "tip-protocol")
+    assert tip["action"] == "accession"
+    dates = f"deposited `{tip['deposited']}`, in force `{tip['in_force']}`"
+    assert f"BGX · TIP Protocol accession: {tip['status']}, {dates}" in changes, changes
+    counts = Counter(row["coverage"] for row in raw["coverage"])
+    assert f"BGX · coverage: {', '.join(f'{n} {level}' for level, n in sorted(counts.items()))}" in changes
+    assert {f"BGX · law “{law['title']}”" for law in raw["laws"]} <= {c.split(":")[0] for c in changes}
 
 
 def test_diff_values_reports_each_kind_of_difference():
@@ -490,21 +625,37 @@ def _runs(workflow: dict) -> str:
 def test_pull_request_workflow():
     flow = _workflow("pr.yml")
     assert "pull_request" in flow["on"] and "pull_request_target" not in flow["on"]
-    assert flow["permissions"] == {"contents": "read"}
+    assert flow["permissions"] == {"contents": "read"} and list(flow["jobs"]) == ["check"]
     runs = _runs(flow)
-    for command in (
-        "tiptoolkit validate --format github",
-        "make test",
-        "make build",
-        "tiptoolkit diff",
-        "gh pr comment",
-        "actions/upload-artifact",
-    ):
+    for command in ("tiptoolkit validate --format github", "make test", "make build", "tiptoolkit diff"):
         assert command in runs, command
     upload = [s for s in flow["jobs"]["check"]["steps"] if s.get("with", {}).get("name") == "site"]
     assert upload and upload[0]["with"]["path"].rstrip("/") == "site"
-    assert flow["jobs"]["comment"]["permissions"] == {"pull-requests": "write"}
-    assert "uses: actions/checkout" not in yaml.safe_dump(flow["jobs"]["comment"])  # it never runs the PR's code
+    report = [s for s in flow["jobs"]["check"]["steps"] if s.get("with", {}).get("name") == "change-report"]
+    assert report[0]["with"]["path"].split() == ["change-report.md", "pr-number.txt"]
+    assert "gh pr comment" not in runs  # this job runs the pull request's code: it may not write
+
+
+def test_change_report_is_posted_by_a_job_that_runs_no_pull_request_code():
+    flow = _workflow("change-report.yml")
+    assert flow["on"] == {"workflow_run": {"workflows": ["Pull request"], "types": ["completed"]}}
+    assert flow["permissions"] == {}
+    job = flow["jobs"]["comment"]
+    assert job["permissions"] == {"actions": "read", "pull-requests": "write"}
+    checkout, download, comment = job["steps"]
+    assert checkout["uses"].startswith("actions/checkout@") and "ref" not in checkout["with"]  # the default branch
+    assert checkout["with"]["sparse-checkout"] == "scripts/post_change_report.py"
+    assert download["with"]["run-id"] == "${{ github.event.workflow_run.id }}"
+    assert comment["run"] == 'python3 scripts/post_change_report.py artifact --head-sha "$HEAD_SHA"'
+    assert comment["env"]["HEAD_SHA"] == "${{ github.event.workflow_run.head_sha }}"
+    assert "${{" not in comment["run"]  # nothing from the event is pasted into the shell
+
+
+def test_actions_are_pinned_to_commits():
+    for path in (PROJECT / ".github" / "workflows").glob("*.yml"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if "uses:" in line:
+                assert re.search(r"uses: [\w./-]+@[0-9a-f]{40}  # v\d+\.\d+\.\d+$", line), (path.name, line)
 
 
 def test_deploy_workflow():
@@ -513,6 +664,7 @@ def test_deploy_workflow():
     assert flow["permissions"] == {"contents": "read"}
     runs = _runs(flow)
     assert "make build" in runs and "actions/upload-pages-artifact" in runs and "actions/deploy-pages" in runs
+    assert runs.index("make test") < runs.index("make build")  # nothing is published unless the tests pass
     assert flow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     steps = flow["jobs"]["build"]["steps"]
     uses = [step.get("uses", "").split("@")[0] for step in steps]

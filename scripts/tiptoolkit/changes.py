@@ -4,8 +4,9 @@ The content at BASE_REF is extracted with `git archive` into a temporary folder 
 loaded like the working tree; both are compared as typed models (dumped to plain
 values, so a reordered key or a changed quote style is no change), item by item:
 ratifications by instrument, assessments by provision, articles by number, everything
-else by id. Pages are compared by generating both sites' pages in memory; PDFs are
-derived from what each toolkit contains.
+else by id. What the build will change is told from what it makes, not guessed: every
+edition's pages are generated for both in memory and compared; each PDF and working file
+by its cache key (a hash of everything it shows); the open data files by their text.
 """
 
 from __future__ import annotations
@@ -50,10 +51,6 @@ class DiffError(Exception):
     """The comparison cannot be made (not a git repository, unknown ref...)."""
 
 
-class PagesUnknown(Exception):
-    """The changed pages cannot be told; the message says why."""
-
-
 @dataclass(frozen=True)
 class Change:
     """One content change: `NPL · TIP Protocol ratification: deposited `2020-06` → `2020-06-16``."""
@@ -72,9 +69,11 @@ class Change:
 class Report:
     base: str
     changes: list[Change] = field(default_factory=list)
-    pages: list[str] = field(default_factory=list)  # URLs
-    pages_unknown: str = ""  # why the pages could not be compared, when they could not
-    pdfs: list[str] = field(default_factory=list)  # site paths
+    pages: list[str] = field(default_factory=list)  # URLs of the pages whose text changes
+    sized_pages: list[str] = field(default_factory=list)  # URLs of other pages showing a rebuilt file's size
+    downloads: list[str] = field(default_factory=list)  # site paths of the PDFs and working files rebuilt
+    data: list[str] = field(default_factory=list)  # site paths of the open data files that change
+    unknown: str = ""  # why the pages and files could not be compared, when they could not
     problems: int = 0  # validation problems in the working tree
 
 
@@ -181,11 +180,16 @@ class Labeller:
         self.instruments = {i: ins for ds in datasets for i, ins in ds.instruments.items()}
         self.provisions = {k: (ds.provision_law[k], p) for ds in datasets for k, p in ds.provisions.items()}
 
+    def record(self, instrument_id: str | None, action: str | None) -> str:
+        """`TIP Protocol accession`: a treaty record named by how the State joined (ratification, accession...)."""
+        instrument = self.instruments.get(instrument_id)
+        name = instrument.abbreviation if instrument else instrument_id
+        return f"{name} {action or 'record'}"
+
     def item(self, field_name: str, item: dict[str, Any], index: int) -> str:
         match field_name:
             case "ratifications":
-                instrument = self.instruments.get(item.get("instrument"))
-                return f"{instrument.abbreviation if instrument else item.get('instrument')} ratification"
+                return self.record(item.get("instrument"), item.get("action"))
             case "coverage":
                 key = item.get("provision", "")
                 law, provision = self.provisions.get(key, (None, None))
@@ -304,6 +308,8 @@ def content_changes(base: Dataset, head: Dataset) -> list[Change]:
         if file not in old:
             section, subject, model = new[file]
             changes.append(Change(section, subject, "", f"added ({_title(model)})"))
+            if section == "countries":
+                changes += [Change(section, subject, where, what) for where, what in country_facts(model, labels)]
         elif file not in new:
             section, subject, model = old[file]
             changes.append(Change(section, subject, "", f"removed ({_title(model)})"))
@@ -314,21 +320,80 @@ def content_changes(base: Dataset, head: Dataset) -> list[Change]:
     return changes
 
 
+RECORD_DATES = (("signed", "signed"), ("deposited", "deposited"), ("in_force", "in force"))
+
+
+def country_facts(country: Any, labels: Labeller) -> Iterator[tuple[str, str]]:
+    """(where, what) for each fact a reviewer checks in a country added: treaty records, laws, the coverage
+    assessed, plans, the coordination body and contacts."""
+    for record in country.ratifications:
+        dates = [f"{label} `{getattr(record, name)}`" for name, label in RECORD_DATES if getattr(record, name)]
+        action = record.action.value if record.action else None
+        yield labels.record(record.instrument, action), ", ".join([record.status.value.replace("-", " "), *dates])
+    for law in country.laws:
+        yield f"law “{law.title}”", f"{law.kind} of {law.year}, {law.status.replace('-', ' ')}"
+    assessed = Counter(assessment.coverage.value for assessment in country.coverage)
+    if assessed:
+        yield "coverage", ", ".join(f"{count} {level}" for level, count in sorted(assessed.items()))
+    for plan in country.action_plans:
+        years = "–".join(str(year) for year in (plan.start, plan.end) if year)
+        yield f"action plan “{plan.title}”", f"{years + ', ' if years else ''}{plan.status.replace('-', ' ')}"
+    if country.coordination_body is not None:
+        yield "coordination body", f"`{country.coordination_body.name}`"
+    for contact in country.contacts:
+        yield f"contact {contact.agency}", contact.role
+
+
 def _title(model: Model) -> str:
     return str(
         getattr(model, "name", None) or getattr(model, "short_title", None) or getattr(model, "title", None) or model.id
     )
 
 
-# ---------------------------------------------------------------- pages and PDFs
+# ---------------------------------------------------------------- pages and downloads
 
 
-def _pages(ds: Dataset, now: date) -> dict[str, str]:
-    """Generated page source path -> its full text (Markdown and metadata)."""
+def download_keys(ds: Dataset) -> dict[str, str]:
+    """Site path of every PDF and working file the build publishes (`toolkits/npl-en.pdf`) -> its cache key.
+
+    A key is a hash of everything the file shows and of the code that lays it out, and the build is
+    reproducible: a file's bytes change exactly when its key does."""
+    from .office.batch import draft_jobs, draft_key
+    from .pdf.batch import cache_key, job_html, jobs_for
+
+    keys = {f"toolkits/{job.name}.pdf": cache_key(job_html(ds, job), job.paper) for job in jobs_for(ds)}
+    keys.update({f"drafts/{job.name}": draft_key(job, job.make_view()) for job in draft_jobs(ds)})
+    return keys
+
+
+def _listed_files(downloads: list[str], lang: str, rebuilt: set[str]) -> tuple[dict, dict]:
+    """The PDFs and working files as a SiteBuilder lists them, with a made-up size and page count that differ
+    for the `rebuilt` ones: the pages whose text then differs are those that show a rebuilt file's size."""
+    from .site.pages import PdfInfo
+
+    up = "" if lang == "en" else "../"  # a translated edition lives in <site>/<lang>/, the files at the root
+    pdfs, drafts = {}, {}
+    for path in downloads:
+        made_up = 2 if path in rebuilt else 1
+        listed = pdfs if path.startswith("toolkits/") else drafts
+        listed[Path(path).stem] = PdfInfo(up + path, bytes=made_up * 4096, pages=made_up)
+    return pdfs, drafts
+
+
+def _pages(ds: Dataset, now: date, downloads: list[str], rebuilt: set[str] = frozenset()) -> dict[str, str]:
+    """Source path of every generated page of every edition (`countries/npl.md`, `ne/countries/npl.md`) -> its
+    full text (Markdown and metadata)."""
     from .site.pages import Linker, SiteBuilder
 
-    builder = SiteBuilder(ds, Linker(), {}, now=now)
-    return {page.path: f"{page.title}\n{page.last_reviewed}\n{page.markdown}" for page in builder.build()}
+    texts = {}
+    for lang in sorted(ds.languages):
+        pdfs, drafts = _listed_files(downloads, lang, rebuilt)
+        builder = SiteBuilder(ds, Linker(), pdfs, drafts=drafts, now=now, lang=lang)
+        prefix = "" if lang == "en" else f"{lang}/"
+        texts.update(
+            {prefix + page.path: f"{page.title}\n{page.last_reviewed}\n{page.markdown}" for page in builder.build()}
+        )
+    return texts
 
 
 def _macro_output(ds: Dataset) -> str:
@@ -342,58 +407,67 @@ def _macro_output(ds: Dataset) -> str:
     return repr((counts, countries, instruments, matrix))
 
 
-def changed_pages(base: Dataset, head: Dataset, project: Path = PROJECT) -> list[str]:
-    """URLs of the pages whose text changes, generated ones compared exactly, hand-written ones through their macros."""
+def _with_macros(ds: Dataset, project: Path) -> list[str]:
+    """Source paths of the hand-written pages, in every edition, that show data through mkdocs-macros."""
+    docs = project / "docs"
+    pages = sorted(
+        str(p.relative_to(docs)) for p in docs.rglob("*.md") if "{{ toolkit." in p.read_text(encoding="utf-8")
+    )
+    translated = [
+        f"{lang}/{page}" for lang in sorted(ds.languages) if lang != "en" for page in pages if page != "index.md"
+    ]
+    return pages + translated  # a translated edition's home page is generated
+
+
+def _urls(paths: list[str], removed: set[str], project: Path) -> list[str]:
     from .site.pages import Linker
 
-    now = today()
-    new = _pages(head, now)
-    try:
-        old = _pages(base, now)
-    except Exception as error:  # this branch's templates may need content the base lacks (new interface strings)
-        raise PagesUnknown(
-            f"the base content does not render with this branch's templates ({error}): any page may change"
-        ) from None
-    paths = [path for path in dict.fromkeys([*new, *old]) if old.get(path) != new.get(path)]
-    if _macro_output(base) != _macro_output(head):
-        docs = project / "docs"
-        paths += sorted(
-            str(p.relative_to(docs)) for p in docs.rglob("*.md") if "{{ toolkit." in p.read_text(encoding="utf-8")
-        )
     linker, root = Linker(), site_url(project)
-    urls = []
-    for path in paths:
-        dest = linker.dest(path).removesuffix("index.html")
-        gone = " (removed)" if path in old and path not in new else ""
-        urls.append(f"{root}{dest}{gone}")
+    urls = [
+        f"{root}{linker.dest(path).removesuffix('index.html')}{' (removed)' if path in removed else ''}"
+        for path in paths
+    ]
     return sorted(dict.fromkeys(urls))
 
 
-def published_pdfs(ds: Dataset) -> dict[str, str | None]:
-    """Site path of every PDF the build publishes -> the country it is about (None: the regional edition)."""
-    from .pdf.batch import jobs_for
+def changed_pages(
+    base: Dataset, head: Dataset, old_files: dict[str, str], new_files: dict[str, str], project: Path = PROJECT
+) -> tuple[list[str], list[str]]:
+    """URLs of the pages whose text changes, in every edition (generated ones compared exactly, hand-written ones
+    through their macros), and of the other pages that show a rebuilt download's size and page count, which only
+    the build knows: (changed, showing a rebuilt file). `old_files` and `new_files` are the `download_keys`."""
+    now = today()
+    new = _pages(head, now, list(new_files))
+    old = _pages(base, now, list(old_files))
+    paths = [path for path in dict.fromkeys([*new, *old]) if old.get(path) != new.get(path)]
+    if _macro_output(base) != _macro_output(head):
+        paths += _with_macros(head, project)
+    sized = _pages(head, now, list(new_files), {path for path in new_files if old_files.get(path) != new_files[path]})
+    showing = [path for path, text in sized.items() if text != new[path] and path not in paths]
+    removed = {path for path in old if path not in new}
+    return _urls(paths, removed, project), _urls(showing, set(), project)
 
-    return {f"site/toolkits/{job.name}.pdf": job.iso3 for job in jobs_for(ds)}
+
+def changed_files(old: dict[str, str], new: dict[str, str]) -> list[str]:
+    """The paths whose text or key differs between two {path: text or key}, the new and removed ones marked."""
+    changed = [path + ("" if path in old else " (new)") for path in new if old.get(path) != new[path]]
+    return changed + [f"{path} (removed)" for path in old if path not in new]
 
 
-def changed_pdfs(base: Dataset, head: Dataset, changes: list[Change]) -> list[str]:
-    """Site paths of the PDFs that change: every one when shared content changed, else those that show a country
-    touched (its own, its neighbours', those of the parties to its agreements) and the regional edition."""
-    if not changes:
-        return []
-    shared = any(change.section != "countries" for change in changes)
-    touched = {change.subject.lower() for change in changes if change.section == "countries"}
-    affected = set(touched)
-    for ds in (base, head):
-        for code, country in ds.countries.items():
-            if touched & {n.lower() for n in country.neighbours}:
-                affected.add(code)
-        for code in touched & set(ds.countries):
-            for agreement in ds.countries[code].agreements:
-                affected |= {party.lower() for party in agreement.parties}
-    before, after = published_pdfs(base), published_pdfs(head)
-    shown = [path for path, iso3 in after.items() if shared or iso3 is None or iso3 in affected]
-    return shown + [f"{path} (removed)" for path in before if path not in after]
+def fill_outputs(report: Report, base: Dataset, head: Dataset, project: Path) -> None:
+    """The pages, downloads and open data files the changes alter, into `report`."""
+    from .site import opendata
+
+    new_files = download_keys(head)
+    try:
+        old_files = download_keys(base)
+        report.pages, report.sized_pages = changed_pages(base, head, old_files, new_files, project)
+    except Exception as error:  # this branch's templates may need content the base lacks (new interface strings)
+        report.unknown = f"the base content does not render with this branch's templates ({error})"
+        report.downloads = sorted(new_files)
+        return
+    report.downloads = changed_files(old_files, new_files)
+    report.data = [f"data/{path}" for path in changed_files(opendata.files(base), opendata.files(head))]
 
 
 # ---------------------------------------------------------------- report
@@ -406,16 +480,10 @@ def compare(root: Path, base_ref: str, project: Path = PROJECT) -> Report:
     head, problems = validate(root)
     changes = content_changes(base, head)
     report = Report(base_ref, changes, problems=len(problems))
-    if changes:
-        report.pdfs = changed_pdfs(base, head, changes)
-        try:
-            report.pages = changed_pages(base, head, project)
-        except PagesUnknown as error:
-            report.pages_unknown = str(error)
-        except Exception:
-            if not problems:
-                raise
-            report.pages_unknown = "cannot tell until the content validates"  # its problems are reported above
+    if changes and problems:
+        report.unknown = "cannot tell until the content validates"  # its problems are reported above
+    elif changes:
+        fill_outputs(report, base, head, project)
     return report
 
 
@@ -438,21 +506,45 @@ def markdown(report: Report) -> str:
         items = [c for c in report.changes if c.section == section]
         if items:
             lines += [f"### {heading}", "", *_listed(items), ""]
-    if report.pages_unknown:
-        lines += ["### Pages that will change", "", f"- {_escape(report.pages_unknown)}"]
-    else:
-        lines += [f"### Pages that will change ({len(report.pages)})", ""]
-        lines += [f"- {url}" for url in report.pages] or ["- none"]
-    lines += ["", f"### PDFs that will be rebuilt ({len(report.pdfs)})", ""]
-    lines += [
-        f"- `{path}`" if " " not in path else f"- `{path.split()[0]}` {path.split(maxsplit=1)[1]}"
-        for path in report.pdfs
-    ]
+    lines += _outputs(report)
     text = "\n".join(lines) + "\n"
     if len(text) > MAX_COMMENT:  # GitHub refuses longer comments
         cut = text.rfind("\n", 0, MAX_COMMENT - 200)
         text = text[:cut] + "\n\n… (report cut to fit a comment: run `tiptoolkit diff` for all of it)\n"
     return text
+
+
+def _outputs(report: Report) -> list[str]:
+    """The report's lists of pages, downloads and open data files."""
+    if report.unknown:
+        lines = ["### Pages and files that will change", "", f"- Any page may change: {_escape(report.unknown)}."]
+        if report.downloads:
+            lines += ["", f"### Downloads that may be rebuilt ({len(report.downloads)})", ""]
+            lines += [_file(path) for path in report.downloads]
+        return lines
+    lines = [f"### Pages that will change ({len(report.pages)})", "", *[f"- {url}" for url in report.pages]]
+    if not report.pages:
+        lines.append("- none")
+    if report.sized_pages:
+        lines += ["", f"Pages that also show a rebuilt file's new size or page count ({len(report.sized_pages)}):", ""]
+        lines += [f"- {url}" for url in report.sized_pages]
+    lines += ["", f"### Downloads that will be rebuilt ({len(report.downloads)})", ""]
+    lines += [_file(path) for path in report.downloads] or ["- none"]
+    lines += ["", f"### Open data files that will change ({len(report.data)})", ""]
+    lines += [_file(path) for path in report.data] or ["- none"]
+    also = [
+        *(["each language edition's copy of these open data files"] if report.data else []),
+        *(["the search index of each edition with a changed page"] if report.pages or report.sized_pages else []),
+        "the offline copy (`downloads/offline-site.zip`)",
+    ]
+    lines += ["", f"Also rebuilt: {', '.join(also)}."]
+    return lines
+
+
+def _file(path: str) -> str:
+    """`- `toolkits/npl-en.pdf` (new)`: a site path in code, its mark (new, removed) after it."""
+    name, _space, mark = path.partition(" ")
+    return f"- `{name}` {mark}".rstrip()
 
 
 def _listed(changes: list[Change], most: int = PER_SUBJECT) -> list[str]:

@@ -11,13 +11,20 @@ import logging
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .build import interrupts_as_exceptions
-from .dataset import DEFAULT_ROOT
+from .dataset import DEFAULT_ROOT, site_url
 from .problems import format_problems
 from .validate import validate
 
 PROJECT = DEFAULT_ROOT.parent
+
+
+def preview_address(dev_addr: str) -> str:
+    """The home page's address in the preview: MkDocs serves the site under the path of its `site_url`
+    (`/toolkit/`), and the server's root only redirects there."""
+    return f"http://{dev_addr}{urlsplit(site_url(PROJECT)).path}"
 
 
 def serve(root: Path, dev_addr: str = "127.0.0.1:8000", *, search: bool = False) -> int:
@@ -42,7 +49,10 @@ def serve(root: Path, dev_addr: str = "127.0.0.1:8000", *, search: bool = False)
     mkdocs_log = logging.getLogger("mkdocs")
     mkdocs_log.addHandler(handler)
     mkdocs_log.setLevel(logging.INFO)
-    print(f"serving http://{dev_addr}/ ; rebuilt on every save in {root}; PDFs: `tiptoolkit pdf ISO3`", file=sys.stderr)
+    print(
+        f"serving {preview_address(dev_addr)} ; rebuilt on every save in {root}; PDFs: `tiptoolkit pdf ISO3`",
+        file=sys.stderr,
+    )
     try:
         with interrupts_as_exceptions():  # SIGTERM stops it as Ctrl-C does, so MkDocs removes its temporary site
             mkdocs_serve(config_file=str(PROJECT / "mkdocs.yml"), livereload=True, dev_addr=dev_addr)

@@ -131,7 +131,8 @@ class _BytecodeCache(FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
-def _bytecode_cache() -> FileSystemBytecodeCache | None:
+def bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Where compiled templates are kept between runs (ours, and the theme's: see plugin.on_env), or None."""
     folder = CACHE_ROOT / "jinja"
     return None if unwritable(folder) else _BytecodeCache(str(folder))
 
@@ -143,7 +144,7 @@ def environment() -> Environment:
     # kept in .cache/jinja (checked against each template's modification time): compiling costs 0.3 s a build.
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
-        bytecode_cache=_bytecode_cache(),
+        bytecode_cache=bytecode_cache(),
         autoescape=True,
         undefined=StrictUndefined,
         finalize=_escape_braces,

@@ -23,7 +23,7 @@ from ..dataset import DEFAULT_ROOT, Dataset
 from ..problems import format_problems
 from . import fastpage, opendata
 from .abbreviations import expand_abbreviations
-from .pages import Linker, Page, PdfInfo, SiteBuilder, in_navigation, navigation
+from .pages import Linker, Page, PdfInfo, SiteBuilder, bytecode_cache, in_navigation, navigation
 
 log = logging.getLogger("mkdocs.plugins.tiptoolkit")
 
@@ -79,7 +79,10 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
                 )
             )
         self.dataset = dataset
-        self.data_prefix = os.path.relpath(self.root, config_dir).replace(os.sep, "/")
+        relative = os.path.relpath(self.root, config_dir)
+        # "Edit this page" links name the data file's place in the repository. A content folder outside the
+        # project (a copy being tried out) is taken to stand for the repository's folder of the same name.
+        self.data_prefix = (self.root.name if relative.startswith("..") else relative).replace(os.sep, "/")
         if os.environ.get(OFFLINE_ENV) == "true":
             # Material's offline plugin loads its Web Worker shim (for search from file://) from a CDN unless one
             # is listed already: the copy bundled in overrides/, so that the offline copy asks nothing of the network.
@@ -180,6 +183,13 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
                 file.edit_uri = None
             files.append(file)
         return files
+
+    def on_env(self, env: Any, config: Any, files: Files) -> Any:
+        """The theme's templates compiled once and kept, as ours are: MkDocs makes a new Jinja environment for
+        each build, and compiling Material's templates again cost a third of a second on every save in the
+        live preview."""
+        env.bytecode_cache = bytecode_cache()
+        return env
 
     def on_page_markdown(self, markdown: str, page: MkPage, config: Any, files: Files) -> str:
         generated = self.generated.get(page.file.src_uri)

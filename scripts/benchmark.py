@@ -63,7 +63,7 @@ SOURCE = PROJECT / "toolkit_data"
 REFERENCE = PROJECT.parent / "shared" / "bench" / "reference-toolkit.html"
 DEFAULT_OUT = PROJECT / "bench-results" / "benchmark.json"
 WATCHED = "npl"  # the country page whose size is compared across sizes
-TODAY = "2026-11-29"
+TODAY = time.strftime("%Y-%m-%d")  # the content's review dates may be any day up to today
 GiB = 1 << 30
 
 
@@ -608,14 +608,14 @@ def bench_size(size: int, work: Path, args: argparse.Namespace, log) -> dict[str
 
 
 def bench_preview(work: Path, args: argparse.Namespace, log) -> dict[str, Any]:
-    """The live preview: `tiptoolkit serve` on a copy of the content, one country's summary saved
+    """The live preview: `tiptoolkit serve` on a copy of the dataset in `work`, one country's summary saved
     `args.site_repeats` times, each timed from the save to the first answer that shows the page with the new
     text (polled every 20 ms, as the browser's reload would fetch it). The median is kept."""
     import socket
     import urllib.request
 
     root = work / "preview" / "toolkit_data"
-    shutil.copytree(args.source, root)
+    shutil.copytree(work / "toolkit_data", root)
     with socket.socket() as probe:  # a free port
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -624,9 +624,9 @@ def bench_preview(work: Path, args: argparse.Namespace, log) -> dict[str, Any]:
         [sys.executable, "-c", command, "--root", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env={**os.environ, "TIPTOOLKIT_TODAY": TODAY},
+        env=dict(os.environ, TIPTOOLKIT_TODAY=os.environ.get("TIPTOOLKIT_TODAY", TODAY)),
     )
-    country = sorted(p.stem for p in (root / "countries").glob("*.yaml"))[0]
+    country = WATCHED
     url = f"http://127.0.0.1:{port}/toolkit/countries/{country}/"
 
     def page() -> str:

@@ -584,6 +584,44 @@ def test_a_broken_save_stops_the_preview_rebuild_with_the_problems_only(real_cop
         plugin.on_config(config)
 
 
+def test_a_save_in_the_preview_rebuilds_the_pages_it_changes(real_copy, tmp_path, monkeypatch):
+    """`tiptoolkit serve` builds dirty: a summary edited rebuilds the pages that show it (and the hand-written
+    ones, whose macros may show it); a title in the navigation edited rebuilds every page."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    monkeypatch.setenv("TIPTOOLKIT_DATA_DIR", str(real_copy))
+    monkeypatch.setenv("TIPTOOLKIT_SEARCH", "false")
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    site = tmp_path / "preview"
+
+    def save() -> dict[str, tuple[int, bytes]]:
+        """What `mkdocs serve` does on a save: a new configuration (the plugin instance is kept), a dirty build."""
+        mkdocs_build(load_config(str(PROJECT / "mkdocs.yml"), site_dir=str(site)), dirty=True)
+        return {p.relative_to(site).as_posix(): (p.stat().st_mtime_ns, p.read_bytes()) for p in site.rglob("*.html")}
+
+    plugin = load_config(str(PROJECT / "mkdocs.yml")).plugins["tiptoolkit"]
+    plugin.on_startup(command="serve", dirty=True)
+    try:
+        first = save()
+        edit(real_copy / "countries" / "npl.yaml", "summary: ", "summary: Quickmarker. ")
+        second = save()
+        rebuilt = {path for path in second if second[path][0] != first[path][0]}
+        assert {"countries/npl/index.html", "countries/index.html"} <= rebuilt  # the page and the index's summary
+        assert {"index.html", "about/index.html"} <= rebuilt  # hand-written: always
+        assert "countries/bgd/index.html" not in rebuilt and len(rebuilt) < len(second) / 4, sorted(rebuilt)
+        assert b"Quickmarker" in second["countries/npl/index.html"][1]
+        changed = {path for path in second if second[path][1] != first[path][1]}
+        assert changed <= rebuilt  # nothing that changed was left out
+        path = real_copy / "instruments" / "saarc-convention.yaml"  # its title is in the navigation of every page
+        edit(path, "short_title: SAARC Trafficking Convention", "short_title: SAARC Quick Convention")
+        third = save()
+        assert all(third[path][0] != second[path][0] for path in second)  # so every page was built again
+        assert b"SAARC Quick Convention" in third["countries/bgd/index.html"][1]
+    finally:
+        plugin.on_startup(command="build", dirty=False)  # the instance outlives this test: as a build leaves it
+
+
 # ---------------------------------------------------------------- editor and repository automation
 
 

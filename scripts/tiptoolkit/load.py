@@ -18,7 +18,7 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pydantic
 import yaml
@@ -271,11 +271,26 @@ class DocumentCache:
         digest = hashlib.sha256(code_fingerprint().encode())
         digest.update(str(relative).encode() + b"\0" + text.encode("utf-8"))
         self.path = folder / f"{digest.hexdigest()[:40]}.pickle"
+        self.relative = relative
 
     damaged = 0  # entries found damaged since the last `take_damaged`, in this process
+    # The last document each file gave in this process, with its entry: a long-lived process (the live preview)
+    # reads the unchanged files of each save from memory (unpickling them was two thirds of validating).
+    # Documents are never changed once loaded.
+    recent: ClassVar[dict[Path, tuple[Path, Document]]] = {}
 
     def get(self) -> Document | None:
-        """The cached document, if the entry is there and its SHA-256 (the first 32 bytes) matches the rest."""
+        """The cached document, if this process read it last, or if the entry is there and its SHA-256 (the first
+        32 bytes) matches the rest."""
+        kept = DocumentCache.recent.get(self.relative)
+        if kept is not None and kept[0] == self.path:
+            return kept[1]
+        document = self._read()
+        if document is not None:
+            DocumentCache.recent[self.relative] = (self.path, document)
+        return document
+
+    def _read(self) -> Document | None:
         try:
             stored = self.path.read_bytes()
         except OSError:
@@ -294,6 +309,7 @@ class DocumentCache:
         return document if isinstance(document, Document) else None
 
     def put(self, document: Document) -> None:
+        DocumentCache.recent[self.relative] = (self.path, document)
         body = pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
         with contextlib.suppress(OSError):  # a read-only checkout (or a full disk) still validates, without the cache
             write_atomic(self.path, hashlib.sha256(body).digest() + body)

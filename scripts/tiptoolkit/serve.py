@@ -55,7 +55,14 @@ def serve(root: Path, dev_addr: str = "127.0.0.1:8000", *, search: bool = False)
     )
     try:
         with interrupts_as_exceptions():  # SIGTERM stops it as Ctrl-C does, so MkDocs removes its temporary site
-            mkdocs_serve(config_file=str(PROJECT / "mkdocs.yml"), livereload=True, dev_addr=dev_addr)
+            mkdocs_serve(
+                config_file=str(PROJECT / "mkdocs.yml"),
+                livereload=True,
+                dev_addr=dev_addr,
+                # Quick rebuilds: only the pages a save changed are built again (see site/plugin.py, PreviewFile).
+                # The search index holds the pages built, so a preview with search builds them all.
+                build_type=None if search else "dirty",
+            )
     except MkDocsException as error:
         print(f"serve: {error}", file=sys.stderr)
         return 1

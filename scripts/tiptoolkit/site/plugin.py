@@ -44,6 +44,22 @@ class ToolkitConfig(Config):
     """Mark a country's facts "not reviewed since <date>" when their `last_reviewed` is older; 0 turns it off."""
 
 
+def not_the_dirty_build_warning(record: logging.LogRecord) -> bool:
+    """MkDocs warns that a dirty build may leave navigation and links stale (and strict mode stops on it): ours
+    builds every page again when the navigation changes (`ToolkitPlugin._mark_unchanged`)."""
+    return "'dirty' build" not in record.getMessage()
+
+
+class PreviewFile(File):
+    """A generated page in the live preview's quick rebuilds (`mkdocs serve --dirty`): rebuilt only when it
+    changed, where MkDocs would rebuild every generated page."""
+
+    modified = True
+
+    def is_modified(self) -> bool:
+        return self.modified
+
+
 class ToolkitPlugin(BasePlugin[ToolkitConfig]):
     supports_multiple_instances = False
 
@@ -52,11 +68,18 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         self.generated: dict[str, Page] = {}
         self.root: Path | None = None
         self.command = "build"
+        self.dirty = False
+        self.built: dict[str, str] = {}  # quick rebuilds: each generated page as last built, with the navigation
+        self.building: dict[str, str] = {}
         self.lang = "en"
         self.fallback_note = ""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining this hook keeps one plugin instance across the live preview's rebuilds.
         self.command = command  # `serve`: content problems end the rebuild with a message, not a traceback
+        self.dirty = dirty
+        if dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(not_the_dirty_build_warning)
 
     # ------------------------------------------------------------ configuration
 
@@ -176,13 +199,28 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
             files.remove(home)
         for page in self.generated.values():
             listed = InclusionLevel.INCLUDED if in_navigation(page.path) else InclusionLevel.NOT_IN_NAV
-            file = File.generated(config, page.path, content=page.markdown, inclusion=listed)
+            file = (PreviewFile if self.dirty else File).generated(
+                config, page.path, content=page.markdown, inclusion=listed
+            )
             if page.edit_path:
                 file.edit_uri = f"../{page.edit_path}" if config.edit_uri else None
             else:
                 file.edit_uri = None
             files.append(file)
+        if self.dirty:
+            self._mark_unchanged(files, config)
         return files
+
+    def _mark_unchanged(self, files: Files, config: Any) -> None:
+        """In a quick rebuild, a generated page keeps its last output when it, and the navigation every page
+        shows, are as they were then; hand-written pages are built again (their macros show the data)."""
+        nav = repr(config.nav)
+        self.building = {path: f"{nav}\n{page!r}" for path, page in self.generated.items()}
+        for file in files.documentation_pages():
+            if isinstance(file, PreviewFile):
+                file.modified = self.built.get(file.src_uri) != self.building[file.src_uri]
+            else:
+                Path(file.abs_dest_path).unlink(missing_ok=True)  # MkDocs rebuilds a page whose output is gone
 
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
         """The theme's templates compiled once and kept, as ours are: MkDocs makes a new Jinja environment for
@@ -218,6 +256,7 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
 
     def on_post_build(self, config: Any) -> None:
         opendata.write(self.dataset, Path(config.site_dir))
+        self.built = self.building  # only a build that finished counts as built
 
 
 def _render_generated(page: MkPage, markdown_render: Any, config: Any, files: Files) -> None:

@@ -26,7 +26,7 @@ system-deps-test:
 build: $(INSTALLED) system-deps-build
 	$(BIN)/tiptoolkit build
 
-# axe-core for the accessibility tests, at the version package-lock.json pins (node_modules/ is not committed).
+# axe-core and the Nu Html Checker for the tests, at the versions package-lock.json pins (node_modules/ is not committed).
 NODE_INSTALLED := node_modules/.installed
 $(NODE_INSTALLED): package.json package-lock.json | system-deps-test
 	npm ci --no-audit --no-fund --ignore-scripts

@@ -4,7 +4,8 @@
 #          libharfbuzz-subset0 makes font subsetting fast).
 #   test:  adds Chromium for the browser tests (Playwright drives it; it never downloads a browser)
 #          and poppler-utils (pdftoppm, pdffonts) for reading PDFs back; LibreOffice's Writer and Calc without a
-#          screen, which convert the Word and spreadsheet files to PDF in the tests; Node.js and npm when missing.
+#          screen, which convert the Word and spreadsheet files to PDF in the tests; Node.js and npm when missing;
+#          a Java runtime when missing, for the Nu Html Checker (vnu.jar, from npm).
 set -euo pipefail
 group=${1:-build}
 
@@ -14,6 +15,7 @@ if [ "$group" = test ]; then
   packages+=(chromium poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui)
   # npm installs axe-core (pinned in package-lock.json) for the accessibility tests.
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+  command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
 fi
 if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
   packages+=(python3-venv)

@@ -8,6 +8,7 @@ different hash seed, in parallel, to prove byte-identical output across processe
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 import os
 import re
@@ -15,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -554,6 +556,43 @@ def test_every_pdf_of_the_build_passes_the_independent_pdf_ua_checker(site: Path
     findings = [line for line in result.stdout.splitlines() if re.match(r"\s+\[(ERROR|WARN|INFO)", line)]
     assert result.returncode == 0 and findings == [], "\n".join(findings[:20]) or result.stdout[-2000:]
     assert result.stdout.count("result: PASS") == len(pdfs)
+
+
+def _elements(node: pikepdf.Dictionary) -> Iterator[pikepdf.Dictionary]:
+    """The structure elements under `node`, in reading order."""
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            yield kid
+            yield from _elements(kid)
+
+
+@pytest.mark.slow
+def test_every_pdf_structure_keeps_heading_levels_and_links_readable(site: Path) -> None:
+    """What the PDF/UA checker does not check, read from every PDF's structure: no heading level skipped (a
+    chapter's first heading under its title is an H2), every link annotation tagged under its Link element, and
+    described by the link's words, never by its target's id (#p-tip-model-law-art-7)."""
+    for path in sorted((site / "toolkits").glob("*.pdf")):
+        with pikepdf.open(path) as pdf:
+            levels = [
+                int(str(e.S)[2]) for e in _elements(pdf.Root.StructTreeRoot) if re.fullmatch(r"/H[1-6]", str(e.S))
+            ]
+            skips = [(a, b) for a, b in itertools.pairwise(levels) if b > a + 1]
+            assert levels[0] == 1 and skips == [], (path.name, skips)
+            parents = {}
+            tree = pdf.Root.StructTreeRoot.ParentTree
+            for node in [tree, *tree.get("/Kids", [])]:
+                nums = node.get("/Nums", [])
+                parents.update({int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)})
+            for number, page in enumerate(pdf.pages):
+                for annotation in page.get("/Annots", []):
+                    if annotation.get("/Subtype") != "/Link":
+                        continue
+                    words = str(annotation.get("/Contents", ""))
+                    assert str(parents[int(annotation.StructParent)].S) == "/Link", (path.name, words)
+                    if words == str(annotation.get("/Dest", "")):  # the target's id: only if the link says it
+                        assert words in pypdf.PdfReader(path).pages[number].extract_text(), (path.name, words)
+                    assert words, path.name
 
 
 def test_tagged_pdf_ua(npl: Rendered) -> None:

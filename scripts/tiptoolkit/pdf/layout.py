@@ -131,9 +131,61 @@ def _identifier(html: str, paper: str) -> bytes:
 
 
 def _finish(document: object, pdf: object) -> None:
-    """WeasyPrint finisher of every PDF: table headers given their scope, form fields nested."""
+    """WeasyPrint finisher of every PDF: table headers given their scope, link annotations on their links and
+    described, form fields nested."""
     _scope_table_headers(pdf)
+    _link_annotations(document, pdf)
     _nest_form_fields(pdf)
+
+
+def _link_annotations(document: object, pdf: object) -> None:
+    """Hang every link annotation on its link's Link element and describe it by the link's text (PDF/UA-1
+    7.18.5). WeasyPrint gives each box inside a link an annotation of its own, tagged under that box's element
+    (a contents entry's number is a Span inside the Link), and describes each by its target (`#term-victim`)."""
+    import pydyf
+
+    objects = {obj.reference: obj for obj in pdf.objects[1:] if isinstance(obj, pydyf.Dictionary)}
+    texts = {  # a link's text, or its title when its text is made by the stylesheet (`page <a class=pageref>`)
+        box.link_annotation.reference: " ".join("".join(box.element.itertext()).split()) or box.element.get("title", "")
+        for page in document.pages
+        for _kind, _target, _area, box in page.links
+        if getattr(box, "link_annotation", None) is not None and box.element is not None
+    }
+    tree = objects.get(pdf.catalog.get("StructTreeRoot"))
+    if tree is None:
+        return
+    nums = objects[tree["ParentTree"]]["Nums"]
+    annotations = {obj.get("StructParent"): obj for obj in objects.values() if obj.get("Subtype") == "/Link"}
+    described: dict[str, str] = {}  # Link element -> the longest text of its annotations' boxes
+    placed = []
+    for index in range(0, len(nums), 2):
+        annotation = annotations.get(nums[index])
+        if annotation is None:
+            continue
+        link = _link_ancestor(objects, objects[nums[index + 1]])
+        if link is None:
+            continue
+        if link.reference != nums[index + 1]:  # move its object reference from the inner element to the Link
+            inner = objects[nums[index + 1]]
+            kept = [kid for kid in inner["K"] if objects.get(kid, {}).get("Obj") != annotation.reference]
+            moved = [kid for kid in inner["K"] if kid not in kept]
+            inner["K"] = pydyf.Array(kept)
+            link["K"].extend(moved)
+            nums[index + 1] = link.reference
+        text = texts.get(annotation.reference, "")
+        if len(text) > len(described.get(link.reference, "")):
+            described[link.reference] = text
+        placed.append((annotation, link.reference))
+    for annotation, link in placed:
+        if described.get(link):
+            annotation["Contents"] = pydyf.String(described[link])
+
+
+def _link_ancestor(objects: dict, element: object) -> object | None:
+    """The element itself if it is a Link, else its nearest Link ancestor, or None."""
+    while element is not None and element.get("S") != "/Link":
+        element = objects.get(element.get("P"))
+    return element
 
 
 def _scope_table_headers(pdf: object) -> None:

@@ -29,6 +29,7 @@ from tiptoolkit import analysis
 from tiptoolkit.dataset import DEFAULT_ROOT, Dataset
 from tiptoolkit.files import write_atomic
 from tiptoolkit.pdf import jinja, layout
+from tiptoolkit.pdf.batch import job_html, jobs_for
 from tiptoolkit.pdf.cli import default_output, render_one
 from tiptoolkit.pdf.fetcher import ASSETS, MAX_DATA_URL, AssetFetcher, RefusedURL
 from tiptoolkit.pdf.render import render_country, render_html
@@ -593,6 +594,23 @@ def test_every_pdf_structure_keeps_heading_levels_and_links_readable(site: Path)
                     if words == str(annotation.get("/Dest", "")):  # the target's id: only if the link says it
                         assert words in pypdf.PdfReader(path).pages[number].extract_text(), (path.name, words)
                     assert words, path.name
+
+
+@pytest.mark.slow
+def test_english_passages_of_the_national_editions_carry_their_language(site: Path, dataset) -> None:
+    """A treaty's or a law's English title in a Nepali, Bengali or Urdu edition is marked lang="en" in its HTML:
+    its structure element says so (/Lang), for a screen reader to speak it as English."""
+    checked = 0
+    for job in jobs_for(dataset):
+        if job.lang == "en":
+            continue
+        marked = job_html(dataset, job).count(' lang="en"')
+        with pikepdf.open(site / "toolkits" / f"{job.name}.pdf") as pdf:
+            assert str(pdf.Root.Lang) == job.lang
+            tagged = [e for e in _elements(pdf.Root.StructTreeRoot) if str(e.get("/Lang", "")) == "en"]
+        assert len(tagged) >= marked, (job.name, len(tagged), marked)
+        checked += marked
+    assert checked > 10
 
 
 def test_tagged_pdf_ua(npl: Rendered) -> None:

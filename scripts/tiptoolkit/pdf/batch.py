@@ -105,7 +105,13 @@ def job_html(dataset: Dataset, job: Job) -> str:
 
 PACKAGE = Path(__file__).resolve().parent.parent  # our code and templates: every PDF's HTML is made by them
 layout = layout_job  # HTML and paper -> PDF bytes, for every kind of job
-LAYOUT_CODE = ("layout.py", "speedups.py", "actualtext.py", "fetcher.py")  # in pdf/: they shape a PDF, not its HTML
+LAYOUT_CODE = (
+    "layout.py",
+    "speedups.py",
+    "actualtext.py",
+    "structlang.py",
+    "fetcher.py",
+)  # in pdf/: they shape a PDF, not its HTML
 
 
 def shard(jobs: list[Job], spec: str | None) -> list[Job]:

@@ -20,7 +20,7 @@ from typing import Literal
 
 from markupsafe import Markup
 
-from . import actualtext, speedups
+from . import actualtext, speedups, structlang
 from .fetcher import ASSETS, AssetFetcher
 
 STYLESHEET = ASSETS / "toolkit.css"
@@ -256,9 +256,11 @@ def _nest_form_fields(pdf: object) -> None:
 
 def install_writer_changes() -> None:
     """What every layout in this process needs first (idempotent): Devanagari, Bengali... lines carry their text
-    as /ActualText, copyable and searchable (pdf/actualtext.py); pydyf's speed-ups (pdf/speedups.py)."""
+    as /ActualText, copyable and searchable (pdf/actualtext.py); passages in another language carry their /Lang
+    (pdf/structlang.py); pydyf's speed-ups (pdf/speedups.py)."""
 
     actualtext.install()
+    structlang.install()
     speedups.install()
 
 

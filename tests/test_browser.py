@@ -84,6 +84,30 @@ def test_download_is_reachable_by_keyboard(page, base_url):
         pytest.fail("the download button was not reached with the Tab key")
 
 
+CHART_TEXT = """selector => Array.from(document.querySelectorAll(selector)).map(text => {
+    const box = text.getBoundingClientRect();
+    return {size: parseFloat(getComputedStyle(text).fontSize) * box.height / text.getBBox().height,
+            left: box.left, right: box.right};
+})"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("path", ["ur/countries/pak/", "compare/coverage/"])
+def test_charts_keep_readable_labels_clear_of_the_plot(page, base_url, width, path):
+    """At a phone's width a chart keeps its text at 8 px or more and scrolls sideways; on a right-to-left page
+    its labels stay left of the plot, as on the others, instead of running over it."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(base_url + path)
+    labels = page.evaluate(CHART_TEXT, "svg.tk-chart .tk-label")
+    assert labels and min(label["size"] for label in labels) >= 8, labels[:3]
+    plot = page.evaluate(
+        "document.querySelector('svg.tk-chart rect, svg.tk-chart .tk-lane').getBoundingClientRect().left"
+    )
+    assert max(label["right"] for label in labels) <= plot + 1, (max(label["right"] for label in labels), plot)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"the page, not the chart, scrolls sideways by {overflow}px"
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_country_page_renders_at_desktop_and_phone_width(page, base_url, width, tmp_path):
     page.set_viewport_size({"width": width, "height": 900})

@@ -10,7 +10,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
+from tiptoolkit import analysis
 from tiptoolkit.dataset import DEFAULT_ROOT
 
 pytestmark = pytest.mark.slow
@@ -107,6 +109,19 @@ def test_charts_are_inline_svg_with_title_description_and_table(site):
     )
     assert '<title id="coverage-heatmap-title">' in page and 'id="table"' in page
     assert '<svg class="tk-chart"' in html(site, "countries/npl")
+
+
+def test_heat_map_names_its_countries_and_keeps_whole_labels(site, dataset):
+    svg = re.search(r'<svg class="tk-chart".*?</svg>', html(site, "compare/coverage"), re.S).group(0)
+    columns = re.findall(r'<text [^>]*class="tk-axis"[^>]*>([^<]+)</text>', svg)
+    assert columns == [country.name for country in analysis.countries_in_order(dataset)]
+    labels = [
+        " ".join(re.findall(r"<tspan [^>]*>([^<]*)</tspan>", label))
+        for label in re.findall(r'class="tk-label"[^>]*>(.*?)</text>', svg)
+    ]
+    provisions = [provision for _key, provision, _cells in analysis.heatmap(dataset)]
+    assert len(labels) == len(provisions) and "…" not in svg
+    assert all(label.endswith(escape(provision.title)) for label, provision in zip(labels, provisions, strict=True))
 
 
 def test_open_data(site, dataset):

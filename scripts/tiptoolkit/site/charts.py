@@ -19,8 +19,10 @@ COVERAGE_STYLE = {
 
 
 def _svg(width: int, height: int, chart_id: str, title: str, description: str, body: list[str]) -> Markup:
+    # Laid out left to right (a time axis, columns of countries) in every edition: on a right-to-left page the
+    # inherited direction would turn each label's anchor around, over the plot.
     head = (
-        f'<svg class="tk-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'<svg class="tk-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" direction="ltr" '
         f'width="{width}" height="{height}" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc">'
         f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(description)}</desc>'
     )
@@ -68,26 +70,44 @@ def timeline(ds: Dataset, country: Country) -> Markup:
     return _svg(width, height, f"timeline-{country.id}", f"{country.name}: treaty actions over time", description, body)
 
 
+def _lines(text: str, most: int) -> list[str]:
+    """`text` in lines of at most `most` characters, broken between words (a longer word keeps its line)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= most:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
 def heatmap(ds: Dataset) -> Markup:
-    """Mandatory model provisions (rows) by country (columns), coloured and lettered by coverage."""
+    """Mandatory model provisions (rows) by country (columns, named), coloured and lettered by coverage."""
     countries = analysis.countries_in_order(ds)
     rows = analysis.heatmap(ds)
-    left, top, cell_w, cell_h = 300, 44, 52, 20
-    width = left + cell_w * len(countries) + 10
-    height = top + cell_h * len(rows) + 10
+    left, top, cell_w, line_h = 300, 96, 52, 14
+    labels = [
+        _lines(f"{ds.provision_law[key].short_title.split()[0]} {provision.number}. {provision.title}", 40)
+        for key, provision, _ in rows
+    ]
+    heights = [6 + line_h * len(lines) for lines in labels]  # a two-line label makes its row taller
+    width = left + cell_w * len(countries) + 40
+    height = top + sum(heights) + 10
     body = []
     for column, country in enumerate(countries):
         cx = left + column * cell_w + cell_w / 2
         body.append(
-            f'<text x="{cx:.1f}" y="{top - 10}" class="tk-axis" text-anchor="middle">{escape(country.id.upper())}</text>'
+            f'<text x="{cx:.1f}" y="{top - 8}" class="tk-axis" transform="rotate(-40 {cx:.1f} {top - 8})">'
+            f"{escape(country.name)}</text>"
         )
     counts = {coverage: 0 for coverage in Coverage}
-    for index, (key, provision, cells) in enumerate(rows):
-        y = top + index * cell_h
-        law = ds.provision_law[key]
-        label = f"{law.short_title.split()[0]} {provision.number}. {provision.title}"
-        label = label if len(label) <= 44 else label[:43] + "…"
-        body.append(f'<text x="{left - 8}" y="{y + 14}" class="tk-label" text-anchor="end">{escape(label)}</text>')
+    y = top
+    for (_key, _provision, cells), lines, cell_h in zip(rows, labels, heights, strict=True):
+        spans = "".join(
+            f'<tspan x="{left - 8}" dy="{0 if n == 0 else line_h}">{escape(line)}</tspan>'
+            for n, line in enumerate(lines)
+        )
+        body.append(f'<text y="{y + line_h}" class="tk-label" text-anchor="end">{spans}</text>')
         for column, cell in enumerate(cells):
             fill, ink, letter = COVERAGE_STYLE[cell.coverage]
             counts[cell.coverage] += 1
@@ -95,9 +115,10 @@ def heatmap(ds: Dataset) -> Markup:
             tip = f"{cell.provision.title}: {countries[column].name}: {cell.coverage.value}"
             body.append(
                 f'<g><title>{escape(tip)}</title><rect x="{cx + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}" '
-                f'fill="{fill}"/><text x="{cx + cell_w / 2:.1f}" y="{y + 14}" fill="{ink}" class="tk-cell" '
+                f'fill="{fill}"/><text x="{cx + cell_w / 2:.1f}" y="{y + cell_h / 2 + 4:.1f}" fill="{ink}" class="tk-cell" '
                 f'text-anchor="middle">{letter}</text></g>'
             )
+        y += cell_h
     summary = ", ".join(f"{count} {coverage.value}" for coverage, count in counts.items())
     description = (
         f"{len(rows)} mandatory model provisions across {len(countries)} countries; cells: {summary}. "

@@ -111,6 +111,19 @@ def test_charts_are_inline_svg_with_title_description_and_table(site):
     assert '<svg class="tk-chart"' in html(site, "countries/npl")
 
 
+def test_country_pages_sit_in_the_countries_section(site):
+    """Not listed in the navigation (it would grow with the countries on every page), a country page still
+    shows its section: the Countries tab active, the path Home > Countries above its title, the section beside."""
+    page = html(site, "countries/npl")
+    tab = re.search(r'<li class="md-tabs__item md-tabs__item--active">\s*<a href="([^"]+)"[^>]*>(.*?)</a>', page, re.S)
+    assert tab and tab.group(1) == "../" and "Countries" in tab.group(2)
+    path = re.search(r'<nav class="md-path".*?</nav>', page, re.S).group(0)
+    assert re.findall(r'<span class="md-ellipsis">\s*(\S[^<]*?)\s*</span>', path) == ["Home", "Countries"]
+    sidebar = page[page.index('<nav class="md-nav md-nav--primary') : page.index('<div class="md-content"')]
+    assert "Countries" in sidebar and "../bgd/" not in sidebar
+    assert html(site, "instruments/untoc").count("countries/npl/") <= 1  # other pages do not list the countries
+
+
 def test_heat_map_names_its_countries_and_keeps_whole_labels(site, dataset):
     svg = re.search(r'<svg class="tk-chart".*?</svg>', html(site, "compare/coverage"), re.S).group(0)
     columns = re.findall(r'<text [^>]*class="tk-axis"[^>]*>([^<]+)</text>', svg)

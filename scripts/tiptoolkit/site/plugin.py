@@ -73,6 +73,7 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         self.building: dict[str, str] = {}
         self.lang = "en"
         self.fallback_note = ""
+        self.countries_section: Any = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook keeps one plugin instance across the live preview's rebuilds.
@@ -229,8 +230,18 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         env.bytecode_cache = bytecode_cache()
         return env
 
+    def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
+        """Country pages are not listed in the navigation (see `pages.in_navigation`) but belong to the Countries
+        section: the section of the countries index, which each country page takes as its parent."""
+        index = files.get_file_from_path("countries/index.md")
+        self.countries_section = index.page.parent if index is not None and index.page is not None else None
+        return nav
+
     def on_page_markdown(self, markdown: str, page: MkPage, config: Any, files: Files) -> str:
         generated = self.generated.get(page.file.src_uri)
+        if generated is not None and not in_navigation(generated.path) and page.parent is None:
+            # Its tab is shown active, its path (Countries) above the title, and the section's index beside it.
+            page.parent = self.countries_section
         if self.lang != "en" and (generated is None or generated.english_only):
             page.meta["tk_fallback"] = self.fallback_note  # overrides/main.html: a note, and the content as lang="en"
         if generated is not None:

@@ -124,6 +124,27 @@ def test_country_pages_sit_in_the_countries_section(site):
     assert html(site, "instruments/untoc").count("countries/npl/") <= 1  # other pages do not list the countries
 
 
+def test_home_page_offers_every_country_first_and_one_legend_for_the_matrix(site, dataset):
+    page = html(site, ".")
+    countries = re.search(r'<ul class="tk-country-list".*?</ul>', page, re.S)
+    assert countries and countries.start() < page.index("<h2")  # above the first section
+    names = re.findall(r'<a href="countries/(\w+)/">([^<]+)</a>', countries.group(0))
+    assert names == [(c.id, c.name) for c in analysis.countries_in_order(dataset)]
+    matrix = re.search(
+        r'<div class="md-typeset__scrollwrap tk-matrix">.*?</table>\s*</div></div>\s*(<p class="tk-legend">.*?</p>)?',
+        page,
+        re.S,
+    )
+    cells = [cell for row in analysis.ratification_matrix(dataset) for cell in row]
+    unconfirmed = sum(cell.uncertain for cell in cells)
+    table, legend = matrix.group(0), matrix.group(1) or ""
+    assert "unconfirmed</span>" not in table  # no word repeated in every cell
+    if unconfirmed == len(cells):
+        assert "tk-uncertain" not in table and "No record in this table has yet been confirmed" in legend
+    else:
+        assert table.count('class="tk-uncertain"') == unconfirmed and (legend != "") == (unconfirmed > 0)
+
+
 def test_heat_map_names_its_countries_and_keeps_whole_labels(site, dataset):
     svg = re.search(r'<svg class="tk-chart".*?</svg>', html(site, "compare/coverage"), re.S).group(0)
     columns = re.findall(r'<text [^>]*class="tk-axis"[^>]*>([^<]+)</text>', svg)

@@ -312,6 +312,10 @@ class MacroData:
             "activities": len(ds.activities),
         }
 
+    def country_list(self, page_src: str = "index.md") -> str:
+        """Every country, by name, linked from `page_src`: for the top of the home page."""
+        return self._builder._render("_country_list.j2", page_src)
+
     def ratification_matrix(self, page_src: str = "index.md") -> str:
         """The regional ratification matrix as HTML, links relative to `page_src`."""
         ds = self._dataset

@@ -7,6 +7,7 @@ import functools
 import json
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ PDF_MANIFEST_ENV = "TIPTOOLKIT_PDF_MANIFEST"
 DRAFTS_MANIFEST_ENV = "TIPTOOLKIT_DRAFTS_MANIFEST"  # the working files (Word, spreadsheets), set by `tiptoolkit build`
 DATA_DIR_ENV = "TIPTOOLKIT_DATA_DIR"  # set by `tiptoolkit build --root`
 OFFLINE_ENV = "TIPTOOLKIT_OFFLINE"  # set by `tiptoolkit build` for the offline copy
+ALTERNATE_LINK = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="[^"]*">\s*')  # Material's base.html
 WORKER_SHIM = "assets/javascripts/iframe-worker-shim.js"  # overrides/: iframe-worker, MIT, from npm
 LANG_ENV = "TIPTOOLKIT_LANG"  # the edition to build: `en` (default, the site root) or a code in toolkit_data/i18n
 
@@ -74,6 +76,7 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         self.lang = "en"
         self.fallback_note = ""
         self.countries_section: Any = None
+        self.offline = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook keeps one plugin instance across the live preview's rebuilds.
@@ -107,7 +110,8 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         # "Edit this page" links name the data file's place in the repository. A content folder outside the
         # project (a copy being tried out) is taken to stand for the repository's folder of the same name.
         self.data_prefix = (self.root.name if relative.startswith("..") else relative).replace(os.sep, "/")
-        if os.environ.get(OFFLINE_ENV) == "true":
+        self.offline = os.environ.get(OFFLINE_ENV) == "true"
+        if self.offline:
             # Material's offline plugin loads its Web Worker shim (for search from file://) from a CDN unless one
             # is listed already: the copy bundled in overrides/, so that the offline copy asks nothing of the network.
             config.extra["polyfills"] = [*config.extra.get("polyfills", []), WORKER_SHIM]
@@ -222,6 +226,12 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
                 file.modified = self.built.get(file.src_uri) != self.building[file.src_uri]
             else:
                 Path(file.abs_dest_path).unlink(missing_ok=True)  # MkDocs rebuilds a page whose output is gone
+
+    def on_post_page(self, output: str, page: MkPage, config: Any) -> str:
+        """The offline copy's pages without the head's links to the other editions: Material fetches each one's
+        sitemap.xml for them, which a browser refuses from file:// (an error in the console on every page). Its
+        language selector links each page to the same page in the other editions (partials/alternate.html)."""
+        return ALTERNATE_LINK.sub("", output) if self.offline else output
 
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
         """The theme's templates compiled once and kept, as ours are: MkDocs makes a new Jinja environment for

@@ -1,6 +1,6 @@
 """National-language editions of a country toolkit (`npl-ne`, `bgd-bn`, `pak-ur`...), laid out in the reader's
-script: the Noto fonts of that script, its digits in the page numbers and, for Urdu, right to left with mirrored
-running heads, page numbers and tables. What an edition holds is its view's (views/edition.py).
+script: the Noto fonts of that script and, for Urdu, right to left with mirrored running heads, page numbers and
+tables. Page numbers use the digits of the text (Western digits, as in its dates, counts and citations). What an edition holds is its view's (views/edition.py).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from ..model import Coverage
 from ..views.common import UnsupportedLanguage
 from ..views.edition import build_edition, editions, months
 from .jinja import environment
-from .layout import Paper, check_paper, css_fonts, css_string, digits, inline_css
+from .layout import Paper, check_paper, css_fonts, css_string, inline_css
 
 
 def edition_html(dataset: Dataset, iso3: str | None, lang: str, paper: Paper = "a4", standalone: bool = False) -> str:
@@ -52,6 +52,5 @@ def edition_html(dataset: Dataset, iso3: str | None, lang: str, paper: Paper = "
             stylesheet=stylesheet,
             css=css_string,
             fonts=css_fonts(lang),
-            digits=digits(lang),
         )
     )

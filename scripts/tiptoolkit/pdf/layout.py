@@ -6,7 +6,7 @@
     layout_job(html, paper)                                  # either, by the job's paper
 
 Our asset fetcher (nothing outside the package is read), one font configuration per process, the PDF options
-(PDF/UA-1, forms, no attachments), the finisher (table headers' scope, nested form fields), and the fonts and digits of each script.
+(PDF/UA-1, forms, no attachments), the finisher (table headers' scope, nested form fields), and the fonts of each script.
 It imports no views and no templates: what it lays out is HTML.
 """
 
@@ -44,8 +44,6 @@ PDF_OPTIONS = {
     "uncompressed_pdf": False,
 }
 
-# CSS counter styles for page numbers in the script of each language (Urdu: Extended Arabic-Indic digits).
-DIGITS = {"ne": "devanagari", "hi": "devanagari", "bn": "bengali", "ur": "persian"}
 # The face of each script, also for the running heads (page margin boxes do not match `:lang()`).
 FONTS = {
     "ne": ("Noto Sans Devanagari", "Noto Sans"),
@@ -63,11 +61,6 @@ def css_string(text: str) -> Markup:
 
 def css_fonts(lang: str) -> Markup:
     return Markup(", ").join(css_string(name) for name in FONTS.get(lang, ("Noto Sans",))) + Markup(", sans-serif")
-
-
-def digits(lang: str) -> str:
-    """The CSS counter style of page numbers in a language's script."""
-    return DIGITS.get(lang, "decimal")
 
 
 def inline_css(paper: str) -> Markup:

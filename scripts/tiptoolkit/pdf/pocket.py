@@ -1,5 +1,5 @@
 """A country's frontline pocket guide: `<iso3>-pocket-<lang>.pdf`, A6, laid out with pocket.css in the script's
-fonts and digits from its view (views/kits.py)."""
+fonts from its view (views/kits.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from ..dataset import Dataset
 from ..i18n import ENGLISH
 from ..views.kits import pocket_view
 from .jinja import environment, template_functions
-from .layout import css_fonts, digits, pocket_to_pdf
+from .layout import css_fonts, pocket_to_pdf
 
 
 def pocket_html(ds: Dataset, iso3: str, lang: str = ENGLISH) -> str:
@@ -15,7 +15,7 @@ def pocket_html(ds: Dataset, iso3: str, lang: str = ENGLISH) -> str:
     return (
         environment()
         .get_template("pocket.html.j2")
-        .render(**view, fonts=css_fonts(lang), digits=digits(lang), **template_functions(ds, lang))
+        .render(**view, fonts=css_fonts(lang), **template_functions(ds, lang))
     )
 
 

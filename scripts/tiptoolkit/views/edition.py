@@ -4,7 +4,7 @@ are translated, in the reader's language.
 An edition holds what a frontline official or a ministry needs in their language: where the country stands, the
 victim protection checklist (fillable), the objectives of a national action plan (fillable) and the cross-border
 referral form (fillable), and the contact agencies. Text not translated yet is printed in English, marked.
-The full toolkit (gap analysis, model provisions) stays in English. Engine-free: the script's fonts, digits and
+The full toolkit (gap analysis, model provisions) stays in English. Engine-free: the script's fonts and
 direction are the layout's (pdf/edition.py).
 """
 

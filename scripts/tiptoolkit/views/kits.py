@@ -123,7 +123,7 @@ def accession_view(ds: Dataset, iso3: str, instrument_id: str, lang: str = ENGLI
 
 
 def pocket_view(ds: Dataset, iso3: str, lang: str = ENGLISH) -> dict[str, Any]:
-    """Everything a country's pocket guide shows (its layout adds the script's fonts and digits)."""
+    """Everything a country's pocket guide shows (its layout adds the script's fonts)."""
     country = find_country(ds, iso3)
     guide = analysis.pocket_guide(ds, country)
     if guide is None:

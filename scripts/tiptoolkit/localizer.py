@@ -95,6 +95,10 @@ class Localizer:
         html, position = [], 0
         for match in PLACEHOLDER.finditer(localized.text):
             value = params[match.group(1)]
+            if isinstance(value, Markup) and localized.fallback:
+                # A string in the edition's language inside an English one ("22 میں سے 45" in an untranslated
+                # sentence) keeps its own language and direction: unmarked, the English run reorders its words.
+                value = Markup('<span lang="{}" dir="{}">{}</span>').format(self.lang, self.translator.direction, value)
             html += [
                 literal(localized.text[position : match.start()]),
                 value if isinstance(value, Markup) else inert(value),

@@ -430,22 +430,13 @@ def _urls(paths: list[str], removed: set[str], project: Path) -> list[str]:
     return sorted(dict.fromkeys(urls))
 
 
-def changed_pages(
-    base: Dataset, head: Dataset, old_files: dict[str, str], new_files: dict[str, str], project: Path = PROJECT
-) -> tuple[list[str], list[str]]:
-    """URLs of the pages whose text changes, in every edition (generated ones compared exactly, hand-written ones
-    through their macros), and of the other pages that show a rebuilt download's size and page count, which only
-    the build knows: (changed, showing a rebuilt file). `old_files` and `new_files` are the `download_keys`."""
-    now = today()
-    new = _pages(head, now, list(new_files))
-    old = _pages(base, now, list(old_files))
+def changed_pages(base: Dataset, head: Dataset, old: dict[str, str], new: dict[str, str], project: Path) -> list[str]:
+    """Source paths of the pages whose text changes, in every edition: generated ones compared exactly (`old` and
+    `new` are their texts), hand-written ones through their macros."""
     paths = [path for path in dict.fromkeys([*new, *old]) if old.get(path) != new.get(path)]
     if _macro_output(base) != _macro_output(head):
         paths += _with_macros(head, project)
-    sized = _pages(head, now, list(new_files), {path for path in new_files if old_files.get(path) != new_files[path]})
-    showing = [path for path, text in sized.items() if text != new[path] and path not in paths]
-    removed = {path for path in old if path not in new}
-    return _urls(paths, removed, project), _urls(showing, set(), project)
+    return paths
 
 
 def changed_files(old: dict[str, str], new: dict[str, str]) -> list[str]:
@@ -455,17 +446,26 @@ def changed_files(old: dict[str, str], new: dict[str, str]) -> list[str]:
 
 
 def fill_outputs(report: Report, base: Dataset, head: Dataset, project: Path) -> None:
-    """The pages, downloads and open data files the changes alter, into `report`."""
+    """The pages, downloads and open data files the changes alter, into `report`. Pages that show a rebuilt
+    download's size or page count, which only the build knows, are listed apart."""
     from .site import opendata
 
+    now = today()
     new_files = download_keys(head)
+    new_pages = _pages(head, now, list(new_files))
     try:
         old_files = download_keys(base)
-        report.pages, report.sized_pages = changed_pages(base, head, old_files, new_files, project)
+        old_pages = _pages(base, now, list(old_files))
     except Exception as error:  # this branch's templates may need content the base lacks (new interface strings)
         report.unknown = f"the base content does not render with this branch's templates ({error})"
         report.downloads = sorted(new_files)
         return
+    paths = changed_pages(base, head, old_pages, new_pages, project)
+    rebuilt = {path for path in new_files if old_files.get(path) != new_files[path]}
+    sized = _pages(head, now, list(new_files), rebuilt)
+    showing = [path for path, text in sized.items() if text != new_pages[path] and path not in paths]
+    report.pages = _urls(paths, {path for path in old_pages if path not in new_pages}, project)
+    report.sized_pages = _urls(showing, set(), project)
     report.downloads = changed_files(old_files, new_files)
     report.data = [f"data/{path}" for path in changed_files(opendata.files(base), opendata.files(head))]
 

@@ -41,7 +41,10 @@ ArticleRef = Annotated[
 ]
 Text = Annotated[str, Field(min_length=1, description="Plain text or light Markdown. Never a template.")]
 Url = Annotated[
-    str, Field(pattern=r"^https?://[^\s<>\"']+$", description="A public address: https:// wherever the site serves it.")
+    str,
+    Field(
+        pattern=r"^https?://[^\s<>\"']+$", description="A public http(s) address; https:// wherever the site serves it."
+    ),
 ]
 Iso3 = Annotated[
     str, Field(pattern=r"^[A-Z]{3}$", description="Three capital letters, an ISO 3166-1 alpha-3 code, e.g. `LAO`.")

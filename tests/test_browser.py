@@ -59,6 +59,11 @@ def test_search_finds_the_non_punishment_standard(page, base_url):
     assert any("victim-protection/non-punishment/" in link for link in links), links
 
 
+def test_search_finds_a_hyphenated_term_written_as_one_word(page, base_url):
+    links = search(page, base_url, "nonpunishment")
+    assert any("victim-protection/non-punishment/" in link for link in links), links
+
+
 def test_search_finds_a_country_by_name(page, base_url):
     links = search(page, base_url, "Bhutan")
     assert any("/countries/btn/" in link for link in links), links

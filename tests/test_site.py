@@ -178,6 +178,20 @@ def test_search_index_holds_countries_articles_and_standards(site):
     assert any(loc.startswith("instruments/tip-protocol/#art-6") for loc in locations)
 
 
+def test_search_index_holds_hyphenated_words_also_written_as_one(site):
+    index = json.loads((site / "search/search_index.json").read_text())
+    assert index["config"]["fields"]["title_joined"] == index["config"]["fields"]["title"]
+    assert index["config"]["fields"]["text_joined"] == index["config"]["fields"]["text"]
+    standard = next(doc for doc in index["docs"] if doc["location"] == "victim-protection/non-punishment/")
+    assert "nonpunishment" in standard["title_joined"].split()
+    for doc in index["docs"]:  # each joined word is a hyphenated word the reader sees in the text, none from markup
+        visible = re.sub(r"<[^>]*>", " ", doc["text"]).lower()
+        for word in doc.get("text_joined", "").split():
+            assert "-" not in word and re.search("-?".join(word), visible), (doc["location"], word)
+    ur = json.loads((site / "ur/search/search_index.json").read_text())
+    assert "text_joined" in ur["config"]["fields"]
+
+
 def test_no_third_party_requests_in_the_html(site):
     for page in all_pages(site):
         text = page.read_text(encoding="utf-8")

@@ -15,7 +15,7 @@ from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import Abort, PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
 
@@ -25,6 +25,7 @@ from ..problems import format_problems
 from . import fastpage, opendata
 from .abbreviations import expand_abbreviations
 from .pages import Linker, Page, PdfInfo, SiteBuilder, bytecode_cache, in_navigation, navigation
+from .searchindex import add_joined_compounds
 
 log = logging.getLogger("mkdocs.plugins.tiptoolkit")
 
@@ -275,7 +276,9 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
 
     # ------------------------------------------------------------ open data
 
+    @event_priority(-50)  # after the search plugin writes its index, before the offline plugin copies it
     def on_post_build(self, config: Any) -> None:
+        add_joined_compounds(Path(config.site_dir) / "search" / "search_index.json")
         opendata.write(self.dataset, Path(config.site_dir))
         self.built = self.building  # only a build that finished counts as built
 

@@ -1,0 +1,40 @@
+"""Search finds a compound with or without its hyphen: "nonpunishment" finds the pages that say "non-punishment".
+
+Material's search splits words at hyphens, so a reader who types the compound as one word finds nothing. After the
+search plugin has written `search/search_index.json`, each document gets, for its title and its text, a field of
+the hyphenated compounds it contains written as one word, indexed with the same weight as the field they come from.
+The reader never sees these fields: results show the title and the text only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+TAG = re.compile(r"<[^>]*>")
+COMPOUND = re.compile(r"(?<![\w-])[A-Za-z]+(?:-[A-Za-z]+)+(?![\w-])")
+JOINED = "_joined"  # suffix of the added fields' names: `title_joined`, `text_joined`
+
+
+def joined_compounds(html: str) -> str:
+    """The hyphenated words of `html`'s text, each written as one word, lower case, in order of first use."""
+    words = (match.replace("-", "").lower() for match in COMPOUND.findall(TAG.sub(" ", html)))
+    return " ".join(dict.fromkeys(words))
+
+
+def add_joined_compounds(index_file: Path) -> None:
+    """Rewrite a search index in place with the joined compounds of each title and text."""
+    if not index_file.is_file():
+        return  # search is off (`tiptoolkit serve` without --search)
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    fields = index["config"]["fields"]
+    for name in ("title", "text"):
+        if name not in fields:
+            continue
+        fields[name + JOINED] = dict(fields[name])
+        for doc in index["docs"]:
+            joined = joined_compounds(doc.get(name) or "")
+            if joined:
+                doc[name + JOINED] = joined
+    index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

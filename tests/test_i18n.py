@@ -49,7 +49,7 @@ def test_every_translation_awaits_review(dataset: Dataset):
     for lang in EDITIONS:
         language = dataset.languages[lang]
         assert {entry.status.value for entry in language.strings.values()} == {"needs-review"}
-        assert {entry.status.value for entry in language.glossary} == {"needs-review"}
+        assert {entry.status.value for entry in language.terminology} == {"needs-review"}
     statuses = {t.status.value for item in i18n.translatable_items(dataset) for t in item.translations.values()}
     assert statuses == {"needs-review"}
 
@@ -145,7 +145,30 @@ def test_i18n_status_matches_the_data(dataset: Dataset, capsys):
         assert ui["translated"] == len(dataset.languages[lang].strings)
     assert main(["i18n", "status"]) == 0
     text = capsys.readouterr().out
-    assert re.search(r"^ne +victim protection checklist items +129/129 100% +129 +0$", text, re.M), text
+    assert re.search(r"^ne +victim protection checklist items +129/129 100% +0 +129 +0$", text, re.M), text
+
+
+def test_a_reviewed_translation_is_counted_apart_and_the_edition_says_how_far_review_went(real_copy: Path, capsys):
+    from tiptoolkit.pdf.edition import edition_html
+
+    ds, _ = validate(real_copy)
+    reviewed, translated = i18n.review_counts(ds, "bn")
+    assert reviewed == 0 and translated == sum(row.translated for row in i18n.status(ds) if row.lang == "bn")
+    assert f"{translated}টি অনূদিত লেখার মধ্যে 0টি" in edition_html(ds, "BGD", "bn")
+    vps = real_copy / "victim_protection" / "vps.yaml"
+    text = vps.read_text(encoding="utf-8")
+    at = text.index("      bn:\n", text.index("id: trained-interviewers"))
+    status_at = text.index("status: needs-review", at)
+    vps.write_text(
+        text[:status_at] + "status: reviewed" + text[status_at + len("status: needs-review") :], encoding="utf-8"
+    )
+    ds, problems = validate(real_copy)
+    assert not problems
+    assert i18n.review_counts(ds, "bn") == (1, translated)
+    assert main(["--root", str(real_copy), "i18n", "status", "--format", "json"]) == 0
+    row = next(r for r in json.loads(capsys.readouterr().out) if r["lang"] == "bn" and "checklist" in r["kind"])
+    assert (row["reviewed"], row["needs_review"]) == (1, row["translated"] - 1)
+    assert f"{translated}টি অনূদিত লেখার মধ্যে 1টি" in edition_html(ds, "BGD", "bn")
 
 
 def test_i18n_hash_prints_the_fingerprint(capsys):

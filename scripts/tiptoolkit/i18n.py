@@ -99,6 +99,33 @@ def fresh(item: BaseModel, translation: Translation) -> bool:
     return translation.source_hash == expected_hash(item, translation)
 
 
+@dataclass(frozen=True)
+class TranslatedText:
+    """One translated text beside the English it translates."""
+
+    owner: BaseModel  # what a problem points at: the interface string, or the content translation
+    field: str
+    at: str  # how an editor names it: the interface string key, or the item's id and the field
+    english: str
+    text: str
+
+
+def translated_texts(ds: Dataset, lang: str) -> Iterator[TranslatedText]:
+    """Every interface string and content field translated into `lang`, with its English."""
+    english = ds.languages.get(ENGLISH)
+    language = ds.languages.get(lang)
+    if english and language:
+        for key, entry in language.strings.items():
+            if key in english.strings:
+                yield TranslatedText(entry, "text", key, english.strings[key].text, entry.text)
+    for item in translatable_items(ds):
+        translation = item.translations.get(lang)
+        for name in given_fields(translation) if translation else ():
+            if getattr(item, name):
+                at = f"{getattr(item, 'id', type(item).__name__)}.{name}"
+                yield TranslatedText(translation, name, at, getattr(item, name), getattr(translation, name))
+
+
 # ---------------------------------------------------------------- rendering
 
 
@@ -168,15 +195,20 @@ class StatusRow:
     stale: int = 0  # translated, but the English changed since
 
     @property
+    def reviewed(self) -> int:
+        """Translated and checked by a fluent reader."""
+        return self.translated - self.needs_review
+
+    @property
     def percent(self) -> int:
         return round(100 * self.translated / self.total) if self.total else 100
 
 
-def status(ds: Dataset) -> list[StatusRow]:
-    """Completeness per language and content kind."""
+def status(ds: Dataset, only: str | None = None) -> list[StatusRow]:
+    """Completeness per language (or only one) and content kind."""
     rows: list[StatusRow] = []
     english = ds.languages.get(ENGLISH)
-    for lang in sorted(code for code in ds.languages if code != ENGLISH):
+    for lang in sorted(code for code in ds.languages if code != ENGLISH and only in (None, code)):
         language = ds.languages[lang]
         ui = StatusRow(lang, "interface strings", total=len(english.strings) if english else 0)
         for key, entry in language.strings.items():
@@ -187,6 +219,9 @@ def status(ds: Dataset) -> list[StatusRow]:
                 else:
                     ui.stale += 1
         rows.append(ui)
+        terms = StatusRow(lang, "terminology", total=len(language.terminology), translated=len(language.terminology))
+        terms.needs_review = sum(entry.status is TranslationStatus.NEEDS_REVIEW for entry in language.terminology)
+        rows.append(terms)
         by_kind: dict[str, StatusRow] = {}
         for item in translatable_items(ds):
             kind = type(item).__name__
@@ -207,11 +242,17 @@ def status(ds: Dataset) -> list[StatusRow]:
     return rows
 
 
+def review_counts(ds: Dataset, lang: str) -> tuple[int, int]:
+    """(checked by a fluent reader, translated): how far a language's translations have been reviewed."""
+    rows = status(ds, only=lang)
+    return sum(row.reviewed for row in rows), sum(row.translated for row in rows)
+
+
 def format_status(rows: list[StatusRow]) -> str:
-    lines = [f"{'lang':<5} {'content':<36} {'translated':>14} {'needs review':>13} {'stale':>6}"]
+    lines = [f"{'lang':<5} {'content':<36} {'translated':>14} {'reviewed':>9} {'needs review':>13} {'stale':>6}"]
     for row in rows:
         done = f"{row.translated}/{row.total} {row.percent:>3}%"
-        lines.append(f"{row.lang:<5} {row.kind:<36} {done:>14} {row.needs_review:>13} {row.stale:>6}")
+        lines.append(f"{row.lang:<5} {row.kind:<36} {done:>14} {row.reviewed:>9} {row.needs_review:>13} {row.stale:>6}")
     return "\n".join(lines)
 
 
@@ -222,6 +263,7 @@ def status_json(rows: list[StatusRow]) -> list[dict[str, Any]]:
             "kind": r.kind,
             "total": r.total,
             "translated": r.translated,
+            "reviewed": r.reviewed,
             "needs_review": r.needs_review,
             "stale": r.stale,
             "percent": r.percent,

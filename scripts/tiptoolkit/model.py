@@ -779,12 +779,36 @@ class UiString(Model):
     )
 
 
-class GlossaryEntry(Model):
-    """How this language renders one legal term, so that it is translated the same way everywhere."""
+class TermException(Model):
+    """A translated text allowed not to use a term, and why (the English word in another sense, a quotation...)."""
 
-    en: Text = Field(description="The English term, as the toolkit uses it.")
-    term: Text = Field(description="The term in this language.")
-    note: str | None = Field(default=None, description="Why this rendering; usage in national law.")
+    at: Text = Field(
+        description="The text excused: an interface string key (`country.cases_shared`) or a content item's id "
+        "followed by its field (`std-shelter.title`)."
+    )
+    reason: Text
+
+
+class TermRendering(Model):
+    """How this language renders one legal term, and where that rendering comes from; used the same way everywhere."""
+
+    en: Text = Field(description="The English term, as the toolkit uses it (its plural is matched too).")
+    term: Text = Field(description="The term in this language; endings that attach to it (case, number) are accepted.")
+    forms: list[Text] = Field(
+        default_factory=list,
+        description="Other accepted forms that do not begin with `term` (an oblique plural, a verb form).",
+    )
+    avoid: list[Text] = Field(
+        default_factory=list,
+        description="Renderings found wrong or competing for this term: not to be used where the English says it.",
+    )
+    source: Source | None = Field(
+        default=None,
+        description="The national text the term is taken from: a statute, the constitution's treaty article, an "
+        "official agency name. Omit only when none was found, and say in `note` what was searched.",
+    )
+    note: str | None = Field(default=None, description="Why this rendering; where national usage varies.")
+    exceptions: list[TermException] = Field(default_factory=list)
     status: TranslationStatus
 
 
@@ -815,7 +839,11 @@ class LanguageFile(Model):
         description="The characters that separate words for search, as one character class: `[...]+`, e.g. "
         "spaces and the danda. (It runs in every reader's browser: nothing more complex than a class is allowed.)",
     )
-    glossary: list[GlossaryEntry] = Field(default_factory=list)
+    terminology: list[TermRendering] = Field(
+        default_factory=list,
+        description="The legal terms of this language, each from a national source; every translated text whose "
+        "English uses a term must use its rendering (`tiptoolkit validate` checks).",
+    )
     strings: dict[Annotated[str, Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")], UiString] = Field(
         default_factory=dict, description="Interface strings by key, e.g. `country.ratifications`."
     )

@@ -555,6 +555,28 @@ def interface_strings_consistent(ds: Dataset) -> Iterator[Problem]:
                 yield ds.problem(entry, "text", f"placeholders differ from the English: use exactly {wanted}")
 
 
+@rule
+def terminology_followed(ds: Dataset) -> Iterator[Problem]:
+    """Each language's legal terms rendered one way, as its terminology base says; its exceptions still needed."""
+    from . import terminology
+
+    for lang, language in ds.languages.items():
+        seen: set[str] = set()
+        for index, entry in enumerate(language.terminology):
+            if entry.en.casefold() in seen:
+                yield ds.problem(language, "terminology", f"{entry.en!r} is given twice: keep one rendering", index)
+            seen.add(entry.en.casefold())
+        for misuse in terminology.misuses(ds, lang):
+            yield ds.problem(misuse.text.owner, misuse.text.field, misuse.message(lang))
+        for entry, index in terminology.unused_exceptions(ds, lang):
+            yield ds.problem(
+                entry,
+                "exceptions",
+                f"no {lang!r} text {entry.exceptions[index].at!r} whose English says {entry.en!r}: remove this exception",
+                index,
+            )
+
+
 def stale(ds: Dataset, days: int) -> list[Problem]:
     """Fact-bearing items not reviewed within `days` days."""
     now = today()

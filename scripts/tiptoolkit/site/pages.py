@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 from .. import analysis
 from ..dataset import CACHE_ROOT, Dataset, today
 from ..files import unwritable
-from ..i18n import ENGLISH, Translator
+from ..i18n import ENGLISH, Translator, review_counts
 from ..localizer import Localizer, any_of, inert
 from ..model import Coverage, Obligation, Pillar, TreatyStatus
 from ..text import inline, markdown_to_html, plain, sentences
@@ -307,7 +307,13 @@ class SiteBuilder:
         untranslated = self.lang != ENGLISH  # pages whose template has no interface strings yet
 
         if self.lang != ENGLISH:
-            self.add("index.md", ts("home.title"), "home.md.j2", reviewed=tuple(d.model for d in ds.documents))
+            self.add(
+                "index.md",
+                ts("home.title"),
+                "home.md.j2",
+                reviewed=tuple(d.model for d in ds.documents),
+                review=review_counts(ds, self.lang),
+            )
         self.add(
             "countries/index.md",
             ts("countries.title"),

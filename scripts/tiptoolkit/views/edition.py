@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import __version__, analysis
 from ..dataset import Dataset
-from ..i18n import ENGLISH, Translator
+from ..i18n import ENGLISH, Translator, review_counts
 from ..localizer import Localizer
 from ..model import Country, Coverage
 from ..selfassessment import NOTES
@@ -53,6 +53,7 @@ class Edition:
     edition: Any
     version: str
     english_pdf: str
+    review: tuple[int, int]  # translated texts checked by a fluent reader, translated texts
 
 
 def _checklist(ds: Dataset, l10n: Localizer, country: Country, outline: Outline, chapters: dict) -> list:
@@ -166,6 +167,7 @@ def build_edition(ds: Dataset, iso3: str, lang: str) -> tuple[Edition, Localizer
         edition=analysis.newest_reviewed(*items),
         version=__version__,
         english_pdf=f"{country.id}-en.pdf",
+        review=review_counts(ds, lang),
     )
     return edition, l10n
 

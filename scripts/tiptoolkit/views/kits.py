@@ -17,7 +17,7 @@ from typing import Any
 
 from .. import __version__, analysis
 from ..dataset import Dataset
-from ..i18n import ENGLISH, Translator
+from ..i18n import ENGLISH, Translator, review_counts
 from ..localizer import Localizer
 from ..model import Country, Instrument, JoiningStep
 from ..text import plain
@@ -151,4 +151,5 @@ def pocket_view(ds: Dataset, iso3: str, lang: str = ENGLISH) -> dict[str, Any]:
     )
     sections = analysis.frontline_sections(guide.guide)
     unconfirmed = guide.guide.confidence.value == "low" or any(s.confidence.value == "low" for _, s in sections)
-    return {"doc": doc, "g": guide, "sections": sections, "unconfirmed": unconfirmed}
+    review = review_counts(ds, lang) if lang != ENGLISH else None  # a translation says how far it was checked
+    return {"doc": doc, "g": guide, "sections": sections, "unconfirmed": unconfirmed, "review": review}

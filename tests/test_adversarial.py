@@ -185,8 +185,8 @@ def hostile_root(tmp_path_factory: pytest.TempPathFactory, canary: Canary) -> Pa
         if "nav.countries" in data.get("strings", {}):  # a navigation section title
             data["strings"]["nav.countries"]["text"] = "HX-NAVTITLE <img src=x onerror=alert(1)>"
         if "home.title" in data.get("strings", {}):
-            data["strings"]["home.title"]["text"] = (
-                "HX-SITENAME <script>alert('HX')</script> \"><img src=x onerror=alert(1)>"
+            data["strings"]["home.title"]["text"] += (  # kept: the terminology check wants its term
+                " HX-SITENAME <script>alert('HX')</script> \"><img src=x onerror=alert(1)>"
             )
 
     _edit(root / "countries/npl.yaml", country)

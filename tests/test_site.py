@@ -178,6 +178,18 @@ def test_search_index_holds_countries_articles_and_standards(site):
     assert any(loc.startswith("instruments/tip-protocol/#art-6") for loc in locations)
 
 
+def test_search_index_leaves_out_what_the_comparisons_repeat(site):
+    """The comparisons' source lists and the heat map repeat the country pages and the table: shown, not indexed."""
+    index = json.loads((site / "search/search_index.json").read_text())
+    text = {doc["location"]: doc["text"] for doc in index["docs"]}
+    assert text["compare/coverage/#sources"] == text["compare/ratifications/#sources"] == ""
+    assert "Afghanistan" not in text["compare/coverage/"]  # the heat map's column labels
+    assert "Not assessed" in text["compare/coverage/#table"]
+    assert "<li>" in text["countries/npl/#sources"]
+    page = html(site, "compare/coverage")
+    assert page.count("<li>") > 50 and "<svg" in page
+
+
 def test_search_index_holds_hyphenated_words_also_written_as_one(site):
     index = json.loads((site / "search/search_index.json").read_text())
     assert index["config"]["fields"]["title_joined"] == index["config"]["fields"]["title"]

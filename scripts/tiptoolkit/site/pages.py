@@ -520,6 +520,7 @@ class SiteBuilder:
             english_only=untranslated,
             countries=countries,
             sources=analysis.sources(*(r for c in countries for r in c.ratifications)),
+            sources_elsewhere=True,  # each country page lists them too
         )
         self.add(
             "compare/coverage.md",
@@ -531,6 +532,7 @@ class SiteBuilder:
             heatmap_svg=charts.heatmap(ds),
             english_only=untranslated,
             sources=analysis.sources(*(a for c in countries for a in c.coverage)),
+            sources_elsewhere=True,  # each country page lists them too
         )
 
         glossary = ds.glossary

@@ -2,8 +2,11 @@
 
 Material's search splits words at hyphens, so a reader who types the compound as one word finds nothing. After the
 search plugin has written `search/search_index.json`, each document gets, for its title and its text, a field of
-the hyphenated compounds it contains written as one word, indexed with the same weight as the field they come from.
-The reader never sees these fields: results show the title and the text only.
+the compounds it contains that readers also write closed up (those opening with a prefix such as non-, anti-,
+cross-: "nonpunishment", "antitrafficking", "crossborder"), written as one word and indexed with the same weight as
+the field they come from. The reader never sees these fields: results show the title and the text only. (Other
+compounds, "child-sensitive" or "Secretary-General", are left out: nobody types them closed up, and the index is
+what every reader downloads first.)
 """
 
 from __future__ import annotations
@@ -13,12 +16,28 @@ import re
 from pathlib import Path
 
 TAG = re.compile(r"<[^>]*>")
-COMPOUND = re.compile(r"(?<![\w-])[A-Za-z]+(?:-[A-Za-z]+)+(?![\w-])")
+PREFIXES = (
+    "non",
+    "anti",
+    "cross",
+    "counter",
+    "ill",
+    "co",
+    "re",
+    "multi",
+    "self",
+    "inter",
+    "trans",
+    "sub",
+    "pre",
+    "post",
+)
+COMPOUND = re.compile(rf"(?<![\w-])(?:{'|'.join(PREFIXES)})(?:-[A-Za-z]+)+(?![\w-])", re.IGNORECASE)
 JOINED = "_joined"  # suffix of the added fields' names: `title_joined`, `text_joined`
 
 
 def joined_compounds(html: str) -> str:
-    """The hyphenated words of `html`'s text, each written as one word, lower case, in order of first use."""
+    """The prefixed compounds of `html`'s text, each written as one word, lower case, in order of first use."""
     words = (match.replace("-", "").lower() for match in COMPOUND.findall(TAG.sub(" ", html)))
     return " ".join(dict.fromkeys(words))
 

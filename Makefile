@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: build test validate serve lint clean planted-bugs system-deps-build system-deps-test
+.PHONY: build test validate serve lint clean planted-bugs mutation system-deps-build system-deps-test
 
 $(INSTALLED): pyproject.toml
 	bash scripts/install-system-deps.sh build
@@ -39,6 +39,11 @@ test: $(INSTALLED) system-deps-test $(NODE_INSTALLED)
 planted-bugs: $(INSTALLED)
 	$(BIN)/python scripts/planted_bugs.py
 
+# Mutation testing of the modules whose bugs cost most (hours on two cores): scores and survivors in
+# .mutation/report.md. Too slow for every pull request: it runs on demand and every week (.github/workflows/mutation.yml).
+mutation: $(INSTALLED)
+	$(BIN)/python scripts/mutation.py
+
 validate: $(INSTALLED)
 	$(BIN)/tiptoolkit validate
 
@@ -50,4 +55,4 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check scripts tests
 
 clean:
-	rm -rf site .site-* .cache node_modules
+	rm -rf site .site-* .cache .mutation node_modules

@@ -266,6 +266,23 @@ def test_every_rule_is_exercised():
     assert untested == []
 
 
+def test_every_rule_is_listed_to_run():
+    """A public function of the validator that takes only the dataset is a rule: it must be in RULES to run."""
+    import inspect
+
+    from tiptoolkit import validate as module
+
+    rules = [
+        function
+        for name, function in inspect.getmembers(module, inspect.isfunction)
+        if function.__module__ == module.__name__
+        and not name.startswith("_")
+        and "__mutmut" not in name  # the copies `make mutation` makes of each function
+        and list(inspect.signature(function).parameters) == ["ds"]
+    ]
+    assert len(rules) > 10 and {f.__name__ for f in rules} == {f.__name__ for f in RULES}
+
+
 def test_required_documents(minimal):
     # required_documents
     (minimal / "glossary.yaml").unlink()

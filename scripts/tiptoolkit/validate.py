@@ -16,13 +16,7 @@ from .model import Coverage, Model, Obligation, SourceKind, TreatyStatus, date_r
 from .problems import Problem
 
 Rule = Callable[[Dataset], Iterable[Problem]]
-RULES: list[Rule] = []
 TO_REPLACE = "TO-REPLACE"  # what `tiptoolkit new-country` writes where only an editor can give the text
-
-
-def rule(function: Rule) -> Rule:
-    RULES.append(function)
-    return function
 
 
 def validate(root: Path = DEFAULT_ROOT) -> tuple[Dataset, list[Problem]]:
@@ -37,7 +31,6 @@ def validate(root: Path = DEFAULT_ROOT) -> tuple[Dataset, list[Problem]]:
 # ---------------------------------------------------------------- files
 
 
-@rule
 def file_name_is_id(ds: Dataset) -> Iterator[Problem]:
     for document in ds.documents:
         if document.path.stem != document.model.id:
@@ -49,7 +42,6 @@ def file_name_is_id(ds: Dataset) -> Iterator[Problem]:
             )
 
 
-@rule
 def file_names_its_schema(ds: Dataset) -> Iterator[Problem]:
     for document in ds.documents:
         depth = len(document.path.parts) - 1
@@ -59,7 +51,6 @@ def file_names_its_schema(ds: Dataset) -> Iterator[Problem]:
             yield Problem(str(document.path), 1, 1, "", f"first line must name the schema: {expected}")
 
 
-@rule
 def required_documents(ds: Dataset) -> Iterator[Problem]:
     for name, value, path in (
         ("action plan template", ds.action_plan, "action_plan/nap.yaml"),
@@ -87,7 +78,6 @@ def _duplicates(
             seen[value] = item
 
 
-@rule
 def unique_ids(ds: Dataset) -> Iterator[Problem]:
     for instrument in ds.instruments.values():
         yield from _duplicates(ds, instrument.articles, lambda a: a.number, "number", "article number")
@@ -131,7 +121,6 @@ def unique_ids(ds: Dataset) -> Iterator[Problem]:
         yield from _duplicates(ds, country.contacts, lambda c: c.id, "id", "contact id")
 
 
-@rule
 def provision_numbering(ds: Dataset) -> Iterator[Problem]:
     for law in ds.model_laws.values():
         chapters = {chapter.id for chapter in law.chapters}
@@ -157,7 +146,6 @@ def _refs(ds: Dataset, item: Model, field: str, allowed: Callable[[str], bool], 
             yield ds.problem(item, field, f"{ref!r} does not name {what} in the content: check the id", index)
 
 
-@rule
 def references_resolve(ds: Dataset) -> Iterator[Problem]:
     def is_article(ref: str) -> bool:
         return ref in ds.articles or ref.partition("/")[0] in ds.failed
@@ -233,7 +221,6 @@ def references_resolve(ds: Dataset) -> Iterator[Problem]:
 ISO3 = {country.alpha_3 for country in pycountry.countries}
 
 
-@rule
 def iso_codes_exist(ds: Dataset) -> Iterator[Problem]:
     for country in ds.countries.values():
         if country.id.upper() not in ISO3:
@@ -251,7 +238,6 @@ def iso_codes_exist(ds: Dataset) -> Iterator[Problem]:
                 )
 
 
-@rule
 def every_instrument_recorded(ds: Dataset) -> Iterator[Problem]:
     """A record per instrument; a record under a misspelt id is reported as that (references_resolve), not as a
     missing record."""
@@ -266,7 +252,6 @@ def every_instrument_recorded(ds: Dataset) -> Iterator[Problem]:
             )
 
 
-@rule
 def ratification_consistent(ds: Dataset) -> Iterator[Problem]:
     for country in ds.countries.values():
         for record in country.ratifications:
@@ -294,7 +279,6 @@ ASSESSED = (Coverage.FULL, Coverage.PARTIAL, Coverage.NONE)
 FIRST_HAND = (SourceKind.STATUTE, SourceKind.SELF_ASSESSMENT)  # the law read, by us or by its own government
 
 
-@rule
 def coverage_justified(ds: Dataset) -> Iterator[Problem]:
     """An assessment rests on the statute's text; `unknown` and `not-applicable` say why."""
     for country in ds.countries.values():
@@ -322,7 +306,6 @@ def coverage_justified(ds: Dataset) -> Iterator[Problem]:
                 )
 
 
-@rule
 def placeholders_replaced(ds: Dataset) -> Iterator[Problem]:
     """The summary and its source that `new-country` leaves to the editor cannot be published as they are."""
     for document in ds.documents:
@@ -338,7 +321,6 @@ def placeholders_replaced(ds: Dataset) -> Iterator[Problem]:
                     )
 
 
-@rule
 def checklist_answers_resolve(ds: Dataset) -> Iterator[Problem]:
     """A country's checklist answers name a standard once each, and only that standard's items."""
     if "vps" in ds.failed:
@@ -365,7 +347,6 @@ def checklist_answers_resolve(ds: Dataset) -> Iterator[Problem]:
                     )
 
 
-@rule
 def mandatory_provisions_assessed(ds: Dataset) -> Iterator[Problem]:
     if ds.failed & {"tip-model-law", "som-model-law"} or not ds.model_laws:
         return
@@ -390,7 +371,6 @@ def mandatory_provisions_assessed(ds: Dataset) -> Iterator[Problem]:
 # ---------------------------------------------------------------- model law against the instruments
 
 
-@rule
 def mandatory_articles_implemented(ds: Dataset) -> Iterator[Problem]:
     if ds.failed & set(ds.model_laws) or any(stem.endswith("model-law") for stem in ds.failed):
         return
@@ -412,7 +392,6 @@ def mandatory_articles_implemented(ds: Dataset) -> Iterator[Problem]:
                 )
 
 
-@rule
 def mandatory_label_follows_treaties(ds: Dataset) -> Iterator[Problem]:
     """`mandatory` is true exactly when the provision implements a mandatory article or paragraph."""
     for law in ds.model_laws.values():
@@ -457,7 +436,6 @@ def _latest(value: str | date) -> date:
     return value if isinstance(value, date) else date_range(value)[1]
 
 
-@rule
 def dates_possible(ds: Dataset) -> Iterator[Problem]:
     now = today()
     for document in ds.documents:
@@ -481,7 +459,6 @@ def dates_possible(ds: Dataset) -> Iterator[Problem]:
 # ---------------------------------------------------------------- translations
 
 
-@rule
 def translations_current(ds: Dataset) -> Iterator[Problem]:
     """Content translations: a known language, some text, and the English they translate unchanged since."""
     from . import i18n
@@ -513,7 +490,6 @@ def translations_current(ds: Dataset) -> Iterator[Problem]:
                 )
 
 
-@rule
 def interface_strings_consistent(ds: Dataset) -> Iterator[Problem]:
     """Interface strings: every key known in English, the same placeholders, the English unchanged since."""
     from . import i18n
@@ -555,7 +531,6 @@ def interface_strings_consistent(ds: Dataset) -> Iterator[Problem]:
                 yield ds.problem(entry, "text", f"placeholders differ from the English: use exactly {wanted}")
 
 
-@rule
 def terminology_followed(ds: Dataset) -> Iterator[Problem]:
     """Each language's legal terms rendered one way, as its terminology base says; its exceptions still needed."""
     from . import terminology
@@ -575,6 +550,31 @@ def terminology_followed(ds: Dataset) -> Iterator[Problem]:
                 f"no {lang!r} text {entry.exceptions[index].at!r} whose English says {entry.en!r}: remove this exception",
                 index,
             )
+
+
+# Every rule, in the order they run. Listed here rather than marked by a decorator: mutation testing
+# (scripts/mutation.py) leaves decorated functions unchanged, and these are the functions it must reach.
+RULES: tuple[Rule, ...] = (
+    file_name_is_id,
+    file_names_its_schema,
+    required_documents,
+    unique_ids,
+    provision_numbering,
+    references_resolve,
+    iso_codes_exist,
+    every_instrument_recorded,
+    ratification_consistent,
+    coverage_justified,
+    placeholders_replaced,
+    checklist_answers_resolve,
+    mandatory_provisions_assessed,
+    mandatory_articles_implemented,
+    mandatory_label_follows_treaties,
+    dates_possible,
+    translations_current,
+    interface_strings_consistent,
+    terminology_followed,
+)
 
 
 def stale(ds: Dataset, days: int) -> list[Problem]:

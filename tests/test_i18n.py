@@ -474,14 +474,24 @@ def test_a_plan_s_years_read_in_order_in_the_right_to_left_edition(dataset: Data
     assert f"{plan.start}–{plan.end}" in text and f"{plan.end}–{plan.start}" not in text
 
 
-def test_a_translated_value_inside_an_untranslated_sentence_keeps_its_language_and_direction(dataset: Dataset):
+def test_a_translated_value_inside_an_untranslated_sentence_keeps_its_language_and_direction(real_copy: Path):
     """'22 of 45' in Urdu inside a sentence not translated yet: the Urdu run is marked as Urdu, right to left, so
     the English sentence around it does not reorder its numbers ('45 22' for '22 of 45')."""
     from tiptoolkit.localizer import Localizer
 
-    urdu = Localizer(i18n.Translator(dataset, "ur"))
     key = "country.assessed_from_statute"
-    assert i18n.Translator(dataset, "ur").string(key).fallback, "pick an English-only string for this test"
+    path = real_copy / "i18n" / "ur.yaml"
+    path.write_text(
+        "".join(
+            line
+            for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+            if not line.startswith(f"  {key}:")
+        ),
+        encoding="utf-8",
+    )
+    dataset, _ = validate(real_copy)
+    urdu = Localizer(i18n.Translator(dataset, "ur"))
+    assert i18n.Translator(dataset, "ur").string(key).fallback
     count = urdu.t("country.n_of_m", n=22, m=45)
     html = str(urdu.t(key, count=count))
     assert html.startswith('<span lang="en" dir="ltr" class="tk-en"><span lang="ur" dir="rtl">')

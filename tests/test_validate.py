@@ -283,10 +283,39 @@ def test_every_rule_is_listed_to_run():
     assert len(rules) > 10 and {f.__name__ for f in rules} == {f.__name__ for f in RULES}
 
 
-def test_required_documents(minimal):
+def test_an_id_that_differs_from_the_file_name_is_reported_at_the_id(minimal):
+    # file_name_is_id
+    country = minimal / COUNTRY
+    text = country.read_text(encoding="utf-8")
+    line = text[: text.index("\nid: npl\n") + 1].count("\n") + 1
+    country.write_text(text.replace("\nid: npl\n", "\nid: ind\n", 1), encoding="utf-8")
+    problems = [p for p in validate(minimal)[1] if "differs from the file name" in p.message]
+    assert [(p.file, p.line, p.column, p.field) for p in problems] == [(COUNTRY, line, 5, "id")]
+
+
+def test_a_lost_schema_line_is_reported_at_the_top_with_the_line_to_put_back(minimal):
+    # file_names_its_schema
+    country = minimal / COUNTRY
+    line = "# yaml-language-server: $schema=../schemas/country.schema.json\n"
+    country.write_text(country.read_text(encoding="utf-8").replace(line, "", 1), encoding="utf-8")
+    problems = [str(p) for p in validate(minimal)[1]]
+    assert problems == [f"{COUNTRY}:1:1: first line must name the schema: {line.strip()}"]
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("glossary.yaml", "glossary"),
+        ("action_plan/nap.yaml", "action plan template"),
+        ("victim_protection/vps.yaml", "victim protection standards"),
+        ("cooperation/cooperation.yaml", "cooperation SOP"),
+    ],
+)
+def test_required_documents(minimal, path: str, name: str):
     # required_documents
-    (minimal / "glossary.yaml").unlink()
-    assert "glossary.yaml:1: : the glossary is missing: restore glossary.yaml" in messages(minimal)
+    (minimal / path).unlink()
+    problems = [str(p) for p in validate(minimal)[1] if "missing" in p.message]
+    assert problems == [f"{path}:1:1: the {name} is missing: restore {path}"]
 
 
 def test_stale_lists_old_reviews(minimal):
@@ -295,6 +324,7 @@ def test_stale_lists_old_reviews(minimal):
     assert stale(dataset, 60) == []
     old = stale(dataset, 10)
     assert old and all("last reviewed 2026-11-01, 35 days ago" in p.message for p in old)
+    assert all(p.field.endswith("last_reviewed") for p in old)
 
 
 def test_golden_broken_fixture():
@@ -402,3 +432,36 @@ def test_assessed_counts_only_rows_read_in_the_statute(minimal):
     edit(minimal / COUNTRY, "    coverage: partial\n", "    coverage: not-applicable\n")
     dataset, _ = validate(minimal)
     assert analysis.assessed(dataset, dataset.countries["npl"]) == analysis.Assessed(from_statute=0, mandatory=0)
+
+
+@pytest.mark.parametrize(
+    ("file", "first", "second", "made_a_copy", "field", "what"),
+    [
+        ("instruments/tip-protocol.yaml", "  - number: 1\n", "  - number: 2\n", "  - number: 1\n", "articles[1].number", "article number 1"),
+        ("model_law/som-model-law.yaml", "  - id: definitions\n", "  - id: jurisdiction\n", "  - id: definitions\n", "chapters[2].id", "chapter id 'definitions'"),
+        (
+            "model_law/som-model-law.yaml",
+            "          - id: a\n            label: \"Option A: offender",
+            "          - id: b\n            label: \"Option B: smuggled",
+            "          - id: a\n            label: \"Option B: smuggled",
+            "provisions[6].option_groups[0].options[1].id",  # the 7th provision of the file
+            "option id 'a'",
+        ),
+        ("victim_protection/vps.yaml", "  - id: identification\n", "  - id: non-punishment\n", "  - id: identification\n", "standards[1].id", "standard id 'identification'"),
+    ],
+)  # fmt: skip
+def test_a_duplicate_is_reported_where_it_stands_with_the_line_of_the_first(
+    real_copy: Path, file: str, first: str, second: str, made_a_copy: str, field: str, what: str
+):
+    # unique_ids
+    path = real_copy / file
+    text = path.read_text(encoding="utf-8")
+    assert text.count(first) == 1 and text.count(second) == 1, (first, second)
+    first_line = text[: text.index(first)].count("\n") + 1
+    second_line = text[: text.index(second)].count("\n") + 1
+    path.write_text(text.replace(second, made_a_copy), encoding="utf-8")
+    value_column = len(second) - len(second.lstrip()) + len(second.split(":")[0].strip()) + 3  # after "- key: "
+    found = [str(p) for p in validate(real_copy)[1] if "duplicate" in p.message]
+    assert found == [
+        f"{file}:{second_line}:{value_column}: {field}: duplicate {what} (first on line {first_line}): make it unique"
+    ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -593,7 +592,3 @@ def stale(ds: Dataset, days: int) -> list[Problem]:
                     )
                 )
     return sorted(found)
-
-
-def count_by_file(problems: list[Problem]) -> Counter[str]:
-    return Counter(problem.file for problem in problems)

@@ -309,6 +309,11 @@ def test_urdu_page_is_laid_out_right_to_left(browser, base_url: str):
         content = page.locator(".md-content").bounding_box()
         # the heading hugs the right edge of the content column
         assert title["x"] + title["width"] > content["x"] + content["width"] * 0.6
+        # the review date, in English digits and months, keeps its own order inside the Urdu line
+        style = page.locator(".tk-reviewed time").evaluate(
+            "t => [getComputedStyle(t).direction, getComputedStyle(t).unicodeBidi]"
+        )
+        assert style == ["ltr", "isolate"]
     finally:
         page.close()
 

@@ -136,6 +136,7 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         )
         self.generated = {page.path: page for page in builder.build()}
         self.fallback_note = builder.l10n.ts("fallback.page") if self.lang != "en" else ""
+        self.reviewed_label = builder.l10n.ts("page.last_reviewed")  # overrides/partials/source-file.html
         docs = Path(config.docs_dir)
         handwritten = sorted(str(p.relative_to(docs)).replace(os.sep, "/") for p in docs.rglob("*.md"))
         if self.lang != "en":
@@ -253,6 +254,7 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         if generated is not None and not in_navigation(generated.path) and page.parent is None:
             # Its tab is shown active, its path (Countries) above the title, and the section's index beside it.
             page.parent = self.countries_section
+        page.meta["last_reviewed_label"] = self.reviewed_label
         if self.lang != "en" and (generated is None or generated.english_only):
             page.meta["tk_fallback"] = self.fallback_note  # overrides/main.html: a note, and the content as lang="en"
         if generated is not None:

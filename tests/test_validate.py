@@ -9,10 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tiptoolkit.dataset import DEFAULT_ROOT
 from tiptoolkit.load import data_files, load_document
-from tiptoolkit.validate import RULES, stale, validate
+from tiptoolkit.validate import RULES, provision_numbering, references_resolve, stale, validate
 
 from .conftest import FIXTURES, edit
 
@@ -298,8 +299,8 @@ def test_a_lost_schema_line_is_reported_at_the_top_with_the_line_to_put_back(min
     country = minimal / COUNTRY
     line = "# yaml-language-server: $schema=../schemas/country.schema.json\n"
     country.write_text(country.read_text(encoding="utf-8").replace(line, "", 1), encoding="utf-8")
-    problems = [str(p) for p in validate(minimal)[1]]
-    assert problems == [f"{COUNTRY}:1:1: first line must name the schema: {line.strip()}"]
+    problems = [(p.file, p.line, p.column, p.field, p.message) for p in validate(minimal)[1]]
+    assert problems == [(COUNTRY, 1, 1, "", f"first line must name the schema: {line.strip()}")]
 
 
 @pytest.mark.parametrize(
@@ -314,8 +315,8 @@ def test_a_lost_schema_line_is_reported_at_the_top_with_the_line_to_put_back(min
 def test_required_documents(minimal, path: str, name: str):
     # required_documents
     (minimal / path).unlink()
-    problems = [str(p) for p in validate(minimal)[1] if "missing" in p.message]
-    assert problems == [f"{path}:1:1: the {name} is missing: restore {path}"]
+    problems = [(p.file, p.line, p.column, p.field, p.message) for p in validate(minimal)[1] if "missing" in p.message]
+    assert problems == [(path, 1, 1, "", f"the {name} is missing: restore {path}")]
 
 
 def test_stale_lists_old_reviews(minimal):
@@ -434,34 +435,175 @@ def test_assessed_counts_only_rows_read_in_the_statute(minimal):
     assert analysis.assessed(dataset, dataset.countries["npl"]) == analysis.Assessed(from_statute=0, mandatory=0)
 
 
+NAP = "action_plan/nap.yaml"
+COOPERATION = "cooperation/cooperation.yaml"
+
+
 @pytest.mark.parametrize(
-    ("file", "first", "second", "made_a_copy", "field", "what"),
+    ("file", "first", "second", "field", "what"),
     [
-        ("instruments/tip-protocol.yaml", "  - number: 1\n", "  - number: 2\n", "  - number: 1\n", "articles[1].number", "article number 1"),
-        ("model_law/som-model-law.yaml", "  - id: definitions\n", "  - id: jurisdiction\n", "  - id: definitions\n", "chapters[2].id", "chapter id 'definitions'"),
+        ("instruments/tip-protocol.yaml", "  - number: 1\n", "  - number: 2\n", "articles[1].number", "article number 1"),
+        ("instruments/saarc-convention.yaml", "  - id: ask-the-depositary\n", "  - id: review-law\n", "joining_steps[1].id", "joining step id 'ask-the-depositary'"),
+        ("model_law/tip-model-law.yaml", "  - id: art-1\n", "  - id: art-2\n", "provisions[1].id", "provision id 'art-1'"),
+        ("model_law/som-model-law.yaml", "  - id: definitions\n", "  - id: jurisdiction\n", "chapters[2].id", "chapter id 'definitions'"),
         (
             "model_law/som-model-law.yaml",
             "          - id: a\n            label: \"Option A: offender",
             "          - id: b\n            label: \"Option B: smuggled",
-            "          - id: a\n            label: \"Option B: smuggled",
             "provisions[6].option_groups[0].options[1].id",  # the 7th provision of the file
             "option id 'a'",
         ),
-        ("victim_protection/vps.yaml", "  - id: identification\n", "  - id: non-punishment\n", "  - id: identification\n", "standards[1].id", "standard id 'identification'"),
+        ("victim_protection/vps.yaml", "  - id: identification\n", "  - id: non-punishment\n", "standards[1].id", "standard id 'identification'"),
+        ("victim_protection/vps.yaml", "      - id: written-guidance\n", "      - id: frontline-training\n", "standards[0].checklist[1].id", "checklist item id 'written-guidance'"),
+        (NAP, "  - id: prevention\n", "  - id: protection\n", "pillars[1].id", "pillar 'prevention'"),
+        (NAP, "      - id: obj-1\n", "      - id: obj-2\n", "pillars[0].objectives[1].id", "objective id 'obj-1'"),
+        (NAP, "          - id: act-1\n", "          - id: act-2\n", "pillars[0].objectives[0].activities[1].id", "activity id 'act-1'"),
+        ("glossary.yaml", "  - id: untoc\n", "  - id: tip-protocol\n", "terms[1].id", "term id 'untoc'"),
+        ("glossary.yaml", "    abbreviation: UNTOC\n", "    abbreviation: TIP Protocol\n", "terms[1].abbreviation", "abbreviation 'UNTOC'"),
+        (COOPERATION, "  - id: detection-and-immediate-safety\n", "  - id: identification-and-national-referral\n", "steps[1].id", "step id 'detection-and-immediate-safety'"),
+        (COOPERATION, "        - id: referring_agency\n", "        - id: case_reference\n", "referral_form.sections[0].fields[1].id", "form field id 'referring_agency'"),
+        ("frontline/frontline.yaml", "    - id: deceived\n", "    - id: documents-held\n", "trafficking_indicators.items[1].id", "id 'deceived'"),
+        (COUNTRY, "  - instrument: untoc\n", "  - instrument: tip-protocol\n", "ratifications[1].instrument", "ratification record for 'untoc'"),
+        (COUNTRY, "  - id: human-trafficking-transportation-control-act-2007\n", "  - id: human-trafficking-transportation-control-regulation-2008\n", "laws[1].id", "law id 'human-trafficking-transportation-control-act-2007'"),
+        (COUNTRY, "  - provision: tip-model-law/art-4\n", "  - provision: tip-model-law/art-5\n", "coverage[1].provision", "assessment of 'tip-model-law/art-4'"),
+        ("countries/ind.yaml", "  - id: ind-bgd-mou-2015\n", "  - id: ind-bhr-mou-2016\n", "agreements[1].id", "agreement id 'ind-bgd-mou-2015'"),
+        (COUNTRY, "  - id: nepal-police-ahtb\n", "  - id: ministry-women-children-senior-citizens\n", "contacts[1].id", "contact id 'nepal-police-ahtb'"),
     ],
 )  # fmt: skip
 def test_a_duplicate_is_reported_where_it_stands_with_the_line_of_the_first(
-    real_copy: Path, file: str, first: str, second: str, made_a_copy: str, field: str, what: str
+    real_copy: Path, file: str, first: str, second: str, field: str, what: str
 ):
+    """The second item is given the first one's key: one problem, at the copy, naming the key and the first's line."""
     # unique_ids
     path = real_copy / file
     text = path.read_text(encoding="utf-8")
-    assert text.count(first) == 1 and text.count(second) == 1, (first, second)
-    first_line = text[: text.index(first)].count("\n") + 1
-    second_line = text[: text.index(second)].count("\n") + 1
-    path.write_text(text.replace(second, made_a_copy), encoding="utf-8")
-    value_column = len(second) - len(second.lstrip()) + len(second.split(":")[0].strip()) + 3  # after "- key: "
+    at_first = text.index(first)
+    at_second = text.index(second, at_first)  # the next item of the same list
+    key_line, _, rest = second.partition("\n")
+    made_a_copy = key_line.split(": ")[0] + ": " + first.partition("\n")[0].split(": ", 1)[1] + "\n" + rest
+    path.write_text(text[:at_second] + made_a_copy + text[at_second + len(second) :], encoding="utf-8")
+    first_line = text[:at_first].count("\n") + 1
+    second_line = text[:at_second].count("\n") + 1
+    value_column = len(key_line) - len(key_line.lstrip()) + len(key_line.split(":")[0].strip()) + 3  # after "- key: "
     found = [str(p) for p in validate(real_copy)[1] if "duplicate" in p.message]
     assert found == [
         f"{file}:{second_line}:{value_column}: {field}: duplicate {what} (first on line {first_line}): make it unique"
     ]
+
+
+INSTRUMENT = "instruments/test-protocol.yaml"
+NOT_NAMED = "does not name {} in the content: check the id"
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        (INSTRUMENT, "kind: protocol\n", "kind: protocol\nparent: untoc\n", "7:9: parent: no instrument 'untoc'"),
+        (INSTRUMENT, "      - test-protocol/art-1\n", "      - test-protocol/art-9\n", "24:9: articles[1].related[0]: 'test-protocol/art-9' " + NOT_NAMED.format("an article")),
+        (
+            INSTRUMENT,
+            "sources:\n  - title: Test Protocol text\n    issuer",
+            "reservations_allowed:\n  - article: test-protocol/art-9\n    summary: A State may declare.\n"
+            "sources:\n  - title: Test Protocol text\n    issuer",
+            "26:14: reservations_allowed[0].article: 'test-protocol/art-9' does not name an article",
+        ),
+        (LAW, "      - test-protocol/art-2\n", "      - test-protocol/art-9\n", "18:9: provisions[0].implements[0]: 'test-protocol/art-9' " + NOT_NAMED.format("an article or paragraph")),
+        ("victim_protection/vps.yaml", "      - test-protocol/art-2\n", "      - test-protocol/art-9\n", "19:9: standards[0].related[0]: 'test-protocol/art-9' " + NOT_NAMED.format("an article, provision or standard")),
+        ("action_plan/nap.yaml", "              - vps/shelter\n", "              - vps/housing\n", "24:17: pillars[0].objectives[0].activities[0].serves[1]: 'vps/housing' " + NOT_NAMED.format("an article, provision or standard")),
+        ("cooperation/cooperation.yaml", "legal_basis:\n  - test-protocol/art-2\n", "legal_basis:\n  - test-protocol/art-9\n", "7:5: legal_basis[0]: 'test-protocol/art-9' " + NOT_NAMED.format("an article")),
+        ("cooperation/cooperation.yaml", "    legal_basis:\n      - test-protocol/art-2\n", "    legal_basis:\n      - test-protocol/art-9\n", "18:9: steps[0].legal_basis[0]: 'test-protocol/art-9' " + NOT_NAMED.format("an article")),
+        ("cooperation/cooperation.yaml", "      - vps/shelter\n", "      - vps/nothing\n", "20:9: steps[0].standards[0]: 'vps/nothing' " + NOT_NAMED.format("a standard")),
+        ("glossary.yaml", "    definition: The protocol used in tests.\n", "    definition: The protocol used in tests.\n    see_also:\n      - trafficking\n", "9:9: terms[0].see_also[0]: 'trafficking' " + NOT_NAMED.format("a glossary term")),
+        (COUNTRY, "  - instrument: test-protocol\n", "  - instrument: test-protocl\n", "13:17: ratifications[0].instrument: no instrument 'test-protocl': did you mean 'test-protocol'?"),
+        (
+            COUNTRY,
+            "    deposited: 2011-12-23\n",
+            "    deposited: 2011-12-23\n    reservations:\n      - article: test-protocol/art-9\n        summary: A declaration.\n",
+            "19:18: ratifications[0].reservations[0].article: 'test-protocol/art-9' does not name an article",
+        ),
+        (COUNTRY, "  - provision: test-model-law/art-1\n", "  - provision: test-model-law/art-7\n", "22:16: coverage[0].provision: 'test-model-law/art-7' is not a model provision: check the id"),
+        (COUNTRY, "  - provision: test-model-law/art-1\n", "  - provision: test-protocol/art-2\n", "22:16: coverage[0].provision: 'test-protocol/art-2' is not a model provision: check the id"),
+    ],
+)  # fmt: skip
+def test_each_kind_of_reference_is_checked_where_it_stands(minimal: Path, file: str, old: str, new: str, expected: str):
+    """One dangling reference of each kind the validator resolves: exactly one problem, at the reference."""
+    # references_resolve
+    edit(minimal / file, old, new)
+    dataset, _ = validate(minimal)
+    assert [str(p) for p in references_resolve(dataset)] == [f"{file}:{expected}"]
+
+
+def test_an_unknown_instrument_is_answered_with_the_instruments_there_are(real_copy: Path):
+    # references_resolve
+    edit(real_copy / "countries/npl.yaml", "  - instrument: untoc\n", "  - instrument: nothing-like-it\n")
+    dataset, _ = validate(real_copy)
+    known = ", ".join(sorted(path.stem for path in (real_copy / "instruments").glob("*.yaml")))
+    assert [str(p) for p in references_resolve(dataset)] == [
+        f"countries/npl.yaml:46:17: ratifications[0].instrument: no instrument 'nothing-like-it': use one of {known}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "  related:\n    - tip-protocol/art-3\n    - vps/identification\n",
+            "  related:\n    - tip-protocol/art-3\n    - vps/nothing\n",
+            "200:7: trafficking_indicators.related[1]: 'vps/nothing' " + NOT_NAMED.format("an article, provision or standard"),
+        ),
+        (
+            "sop_steps:\n  - detection-and-immediate-safety\n  - identification-and-national-referral\n",
+            "sop_steps:\n  - detection-and-immediate-safety\n  - detection-and-immediate-safety\n",
+            "1012:5: sop_steps[1]: 'detection-and-immediate-safety' is listed twice: remove one",
+        ),
+        (
+            "sop_steps:\n  - detection-and-immediate-safety\n  - identification-and-national-referral\n",
+            "sop_steps:\n  - detection-and-immediate-safety\n  - arrest\n",
+            "1012:5: sop_steps[1]: 'arrest' is not a step of the cooperation procedure: use one of {steps}",
+        ),
+    ],
+)  # fmt: skip
+def test_the_pocket_guide_references_are_checked(real_copy: Path, old: str, new: str, expected: str):
+    # references_resolve
+    edit(real_copy / "frontline/frontline.yaml", old, new)
+    dataset, _ = validate(real_copy)
+    cooperation = yaml.safe_load((real_copy / "cooperation/cooperation.yaml").read_text(encoding="utf-8"))
+    steps = ", ".join(step["id"] for step in cooperation["steps"])
+    assert [str(p) for p in references_resolve(dataset)] == [f"frontline/frontline.yaml:{expected.format(steps=steps)}"]
+
+
+@pytest.mark.parametrize(
+    ("root", "broken", "also"),
+    [
+        ("minimal", INSTRUMENT, ("cooperation/cooperation.yaml", "legal_basis:\n  - test-protocol/art-2\n", "legal_basis:\n  - test-protocol/art-2/a\n")),
+        ("minimal", "victim_protection/vps.yaml", None),
+        ("real_copy", "instruments/untoc.yaml", None),
+    ],
+)  # fmt: skip
+def test_references_into_a_file_that_failed_to_load_are_not_reported(request, root: str, broken: str, also):
+    """The file's own problem is what the editor must fix; every reference into it is left alone until then (a
+    reference's file is named before its first slash)."""
+    # references_resolve
+    folder = request.getfixturevalue(root)
+    if also:
+        edit(folder / also[0], also[1], also[2])
+    (folder / broken).write_text("id: [unclosed\n", encoding="utf-8")
+    dataset, problems = validate(folder)
+    assert Path(broken).stem in dataset.failed and problems
+    assert [str(p) for p in references_resolve(dataset)] == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("    number: 1\n    chapter: general-provisions\n", "    number: 2\n    chapter: general-provisions\n", "93:9: provisions[0].id: id must be 'art-2' to match number 2"),
+        ("    number: 1\n    chapter: general-provisions\n", "    number: 1\n    chapter: crimes\n", "95:14: provisions[0].chapter: unknown chapter 'crimes': use one of {chapters}"),
+    ],
+)  # fmt: skip
+def test_a_provision_out_of_its_numbering_or_chapters_is_reported_at_the_field(real_copy, old, new, expected):
+    # provision_numbering
+    file = "model_law/tip-model-law.yaml"
+    edit(real_copy / file, old, new)
+    chapters = yaml.safe_load((real_copy / file).read_text(encoding="utf-8"))["chapters"]
+    found = [str(p) for p in provision_numbering(validate(real_copy)[0])]
+    assert found == [f"{file}:" + expected.format(chapters=", ".join(sorted(c["id"] for c in chapters)))]

@@ -150,7 +150,7 @@ def countries_in_order(ds: Dataset) -> list[Country]:
     return sorted(ds.countries.values(), key=lambda c: c.name)
 
 
-def ratification(ds: Dataset, country: Country, instrument: Instrument) -> RatificationCell:
+def ratification(country: Country, instrument: Instrument) -> RatificationCell:
     record = next((r for r in country.ratifications if r.instrument == instrument.id), None)
     return RatificationCell(country, instrument, record)
 
@@ -158,12 +158,12 @@ def ratification(ds: Dataset, country: Country, instrument: Instrument) -> Ratif
 def ratification_matrix(ds: Dataset) -> list[list[RatificationCell]]:
     """One row per country, one cell per instrument."""
     instruments = instruments_in_order(ds)
-    return [[ratification(ds, country, instrument) for instrument in instruments] for country in countries_in_order(ds)]
+    return [[ratification(country, instrument) for instrument in instruments] for country in countries_in_order(ds)]
 
 
 def not_joined(ds: Dataset, country: Country) -> list[RatificationCell]:
     """Instruments the country is not (yet) party to, from its records."""
-    return [cell for cell in (ratification(ds, country, i) for i in instruments_in_order(ds)) if not cell.joined]
+    return [cell for cell in (ratification(country, i) for i in instruments_in_order(ds)) if not cell.joined]
 
 
 @dataclass(frozen=True)
@@ -177,7 +177,7 @@ class TimelineEvent:
 def timeline(ds: Dataset, country: Country) -> list[TimelineEvent]:
     """Signatures and deposits in date order."""
     events = []
-    for cell in (ratification(ds, country, i) for i in instruments_in_order(ds)):
+    for cell in (ratification(country, i) for i in instruments_in_order(ds)):
         record = cell.record
         if not record:
             continue
@@ -519,7 +519,7 @@ class AccessionKit:
 
 def accession_kit(ds: Dataset, country: Country, instrument: Instrument) -> AccessionKit:
     """The kit for one instrument (whether or not the country has joined it: see `accession_kits`)."""
-    cell = ratification(ds, country, instrument)
+    cell = ratification(country, instrument)
     signed = cell.record is not None and (cell.record.signed is not None or cell.status is TreatyStatus.SIGNATORY)
     route = TreatyAction.RATIFICATION if signed else TreatyAction.ACCESSION
     binding = [f"{instrument.id}/{article.id}" for article in binding_articles(instrument)]
@@ -532,7 +532,7 @@ def accession_kit(ds: Dataset, country: Country, instrument: Instrument) -> Acce
         implemented.update(articles)
         if rows[key].coverage is not Coverage.NOT_APPLICABLE:  # sea measures in a landlocked State: no prerequisite
             prerequisites.append(Prerequisite(rows[key], articles))
-    parent = ds.instruments.get(instrument.parent) if instrument.parent else None
+    parent = ds.instruments.get(instrument.parent)  # None for a convention (no parent) or one not in the content
     return AccessionKit(
         country=country,
         instrument=instrument,
@@ -542,7 +542,7 @@ def accession_kit(ds: Dataset, country: Country, instrument: Instrument) -> Acce
         reservations=tuple(instrument.reservations_allowed),
         prerequisites=tuple(prerequisites),
         unimplemented=tuple(ref for ref in binding if ref not in implemented),
-        precondition=ratification(ds, country, parent) if parent else None,
+        precondition=ratification(country, parent) if parent else None,
     )
 
 

@@ -366,17 +366,17 @@ def download_keys(ds: Dataset) -> dict[str, str]:
     return keys
 
 
-def _listed_files(downloads: list[str], lang: str, rebuilt: set[str]) -> tuple[dict, dict]:
+def _listed_files(downloads: list[str], rebuilt: set[str]) -> tuple[dict, dict]:
     """The PDFs and working files as a SiteBuilder lists them, with a made-up size and page count that differ
-    for the `rebuilt` ones: the pages whose text then differs are those that show a rebuilt file's size."""
+    for the `rebuilt` ones: the pages whose text then differs are those that show a rebuilt file's size. (Their
+    links are not the site's: both sides of the comparison get the same, so no page differs by a link.)"""
     from .site.pages import PdfInfo
 
-    up = "" if lang == "en" else "../"  # a translated edition lives in <site>/<lang>/, the files at the root
     pdfs, drafts = {}, {}
     for path in downloads:
         made_up = 2 if path in rebuilt else 1
         listed = pdfs if path.startswith("toolkits/") else drafts
-        listed[Path(path).stem] = PdfInfo(up + path, bytes=made_up * 4096, pages=made_up)
+        listed[Path(path).stem] = PdfInfo(path, bytes=made_up * 4096, pages=made_up)
     return pdfs, drafts
 
 
@@ -386,8 +386,8 @@ def _pages(ds: Dataset, now: date, downloads: list[str], rebuilt: set[str] = fro
     from .site.pages import Linker, SiteBuilder
 
     texts = {}
+    pdfs, drafts = _listed_files(downloads, rebuilt)
     for lang in sorted(ds.languages):
-        pdfs, drafts = _listed_files(downloads, lang, rebuilt)
         builder = SiteBuilder(ds, Linker(), pdfs, drafts=drafts, now=now, lang=lang)
         prefix = "" if lang == "en" else f"{lang}/"
         texts.update(

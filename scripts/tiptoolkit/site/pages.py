@@ -345,7 +345,7 @@ class SiteBuilder:
                 pdf=pdf,
                 pdf_lang=self.pdfs.get(f"{country.id}-{self.lang}") if self.lang != ENGLISH else None,
                 editions=self.editions(lambda code, c=country: f"{c.id}-{code}"),
-                cells=[analysis.ratification(ds, country, i) for i in instruments],
+                cells=[analysis.ratification(country, i) for i in instruments],
                 timeline_svg=charts.timeline(ds, country),
                 coverage=analysis.coverage(ds, country),
                 assessed=analysis.assessed(ds, country),

@@ -554,7 +554,7 @@ def _position(ds: Dataset, country: Country, instruments: list[Instrument]) -> P
     by_pillar = analysis.gaps_by_pillar(ds, country)
     return Position(
         summary=country.summary,
-        instruments=tuple(analysis.ratification(ds, country, i) for i in instruments),
+        instruments=tuple(analysis.ratification(country, i) for i in instruments),
         by_pillar=tuple((pillar, gaps, unknown) for pillar, (gaps, unknown) in by_pillar.items()),
         total_gaps=sum(g for g, _ in by_pillar.values()),
         total_to_assess=sum(u for _, u in by_pillar.values()),

@@ -1,0 +1,159 @@
+"""The change report's wording (`tiptoolkit diff`), checked against values written out here or read from the raw YAML,
+never from the report's own code."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tiptoolkit.changes import Labeller, content_changes, country_facts, diff_values, download_keys
+from tiptoolkit.dataset import DEFAULT_ROOT
+from tiptoolkit.validate import validate
+
+from .conftest import edit
+
+WORDS = [f"w{i}" for i in range(100)]  # 399 characters: too long to show whole, so a rewrite shows its edits
+
+
+def rewritten(old: list[str], new: list[str]) -> str:
+    [(where, what)] = diff_values({"text": " ".join(old)}, {"text": " ".join(new)}, Labeller())
+    assert where == ""
+    return what
+
+
+def replaced(words: list[str], changes: dict[int, str]) -> list[str]:
+    return [changes.get(i, word) for i, word in enumerate(words)]
+
+
+def test_a_rewrite_shows_each_edit_with_two_words_either_side():
+    assert rewritten(WORDS, replaced(WORDS, {10: "x10", 30: "x30", 50: "x50"})) == (
+        "text rewritten (100 → 100 words): "
+        "`w8 w9 w10 w11 w12` → `w8 w9 x10 w11 w12`; "
+        "`w28 w29 w30 w31 w32` → `w28 w29 x30 w31 w32`; "
+        "`w48 w49 w50 w51 w52` → `w48 w49 x50 w51 w52`"
+    )
+
+
+def test_a_rewrite_shows_three_edits_and_counts_the_rest():
+    assert rewritten(WORDS, replaced(WORDS, {10: "x10", 30: "x30", 50: "x50", 70: "x70", 90: "x90"})) == (
+        "text rewritten (100 → 100 words): "
+        "`w8 w9 w10 w11 w12` → `w8 w9 x10 w11 w12`; "
+        "`w28 w29 w30 w31 w32` → `w28 w29 x30 w31 w32`; "
+        "`w48 w49 w50 w51 w52` → `w48 w49 x50 w51 w52` and 2 more edit(s)"
+    )
+
+
+def test_a_rewrite_counts_words_and_keeps_backticks_out_of_its_code_spans():
+    old = WORDS[:50]
+    new = [*old[:20], "`s.", "3`", *old[21:], "w50"]
+    assert rewritten(old, new) == (
+        "text rewritten (50 → 52 words): `w18 w19 w20 w21 w22` → `w18 w19 's. 3' w21 w22`; `w48 w49` → `w48 w49 w50`"
+    )
+
+
+def test_a_long_edit_is_cut_to_80_characters_and_one_of_80_is_shown_whole():
+    cut = rewritten(WORDS, replaced(WORDS, {i: f"x{i}" for i in range(40, 61)}))  # 25 words of context each side
+    before, after = cut.split(": ", 1)[1].split(" → ")
+    assert before == "`" + " ".join(WORDS[38:63])[:79] + "…`" and len(before) == 82
+    assert after.startswith("`w38 w39 x40 x41") and after.endswith("…`") and len(after) == 82
+    # 16 words of 4 characters and their 15 spaces, plus 1: exactly 80 characters, shown whole
+    words = [f"a{i:03}" for i in range(60)]
+    changed = replaced(words, {i: f"b{i:03}" for i in range(20, 32)})
+    whole = " ".join(words[18:34]) + "x"
+    assert len(whole) == 80
+    words[33] += "x"
+    changed[33] += "x"
+    shown = rewritten(words, changed).split(": ", 1)[1]
+    assert shown.split(" → ")[0] == f"`{whole}`"
+
+
+def test_a_rewrite_of_a_text_that_repeats_its_words_shows_only_the_word_changed():
+    """Every word of this text is frequent: difflib's "popular words" heuristic would see one long replacement."""
+    old = ("the State shall " * 80).split()
+    new = replaced(old, {121: "must"})
+    assert (
+        rewritten(old, new)
+        == "text rewritten (240 → 240 words): `shall the State shall the` → `shall the must shall the`"
+    )
+
+
+def raw(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def facts_from_the_yaml(country: dict, abbreviations: dict[str, str]) -> list[tuple[str, str]]:
+    """What a reviewer of a new country file is shown, written out from the YAML: treaty records, laws, coverage
+    counts, plans, the coordination body and contacts."""
+    expected = []
+    for record in country.get("ratifications", []):
+        dates = [f"{label} `{record[key]}`" for key, label in (("signed", "signed"), ("deposited", "deposited"), ("in_force", "in force")) if record.get(key)]  # fmt: skip
+        status = {"party": "party", "not-party": "not party", "signatory": "signatory"}[record["status"]]
+        label = f"{abbreviations[record['instrument']]} {record.get('action') or 'record'}"
+        expected.append((label, ", ".join([status, *dates])))
+    spaced = {"in-force": "in force", "not-enacted": "not enacted"}
+    for law in country.get("laws", []):
+        expected.append((f"law “{law['title']}”", f"{law['kind']} of {law['year']}, {spaced.get(law['status'], law['status'])}"))  # fmt: skip
+    levels: dict[str, int] = {}
+    for row in country.get("coverage", []):
+        levels[row["coverage"]] = levels.get(row["coverage"], 0) + 1
+    if levels:
+        expected.append(("coverage", ", ".join(f"{levels[level]} {level}" for level in sorted(levels))))
+    for plan in country.get("action_plans", []):
+        years = "–".join(str(plan[key]) for key in ("start", "end") if plan.get(key))
+        status = spaced.get(plan["status"], plan["status"])
+        expected.append((f"action plan “{plan['title']}”", f"{years}, {status}" if years else status))
+    if country.get("coordination_body"):
+        expected.append(("coordination body", f"`{country['coordination_body']['name']}`"))
+    expected += [(f"contact {contact['agency']}", contact["role"]) for contact in country.get("contacts", [])]
+    return expected
+
+
+@pytest.mark.parametrize("code", sorted(path.stem for path in (DEFAULT_ROOT / "countries").glob("*.yaml")))
+def test_a_country_added_is_shown_fact_by_fact(dataset, code: str):
+    abbreviations = {path.stem: raw(path)["abbreviation"] for path in (DEFAULT_ROOT / "instruments").glob("*.yaml")}
+    country = raw(DEFAULT_ROOT / "countries" / f"{code}.yaml")
+    assert list(country_facts(dataset.countries[code], Labeller(dataset))) == facts_from_the_yaml(
+        country, abbreviations
+    )
+
+
+def test_the_real_countries_show_every_kind_of_fact(dataset):
+    """So that the case above reaches each branch: a plan with no years, words joined by hyphens in a status."""
+    plans = [plan for country in dataset.countries.values() for plan in country.action_plans]
+    assert any(not plan.start and not plan.end for plan in plans) and any(plan.start and plan.end for plan in plans)
+    assert any(law.status == "in-force" for country in dataset.countries.values() for law in country.laws)
+    assert all(country.coordination_body for country in dataset.countries.values())
+
+
+@pytest.mark.parametrize(
+    ("file", "title"),
+    [
+        ("countries/npl.yaml", "Nepal"),  # a country by its name
+        ("instruments/test-protocol.yaml", "Test Protocol"),  # an instrument by its short title
+        ("model_law/test-model-law.yaml", "Test model law"),
+        ("victim_protection/vps.yaml", "Victim protection standards"),  # by its title
+        ("glossary.yaml", "glossary"),  # no title: by its id
+    ],
+)
+def test_a_file_added_or_removed_is_named_as_readers_know_it(minimal: Path, tmp_path: Path, file: str, title: str):
+    with_it, _ = validate(minimal)
+    (minimal / file).unlink()
+    without_it, _ = validate(minimal)
+    assert [change.what for change in content_changes(with_it, without_it)] == [f"removed ({title})"]
+    added = content_changes(without_it, with_it)
+    assert added[0].what == f"added ({title})"  # a country added is followed by its facts (tested above)
+
+
+def test_a_working_file_is_to_be_rebuilt_when_what_it_shows_changes(minimal: Path):
+    """The amendment bill shows the national provision of each gap; the blank action plan template shows none."""
+    (minimal / "i18n").mkdir()
+    shutil.copy2(DEFAULT_ROOT / "i18n" / "en.yaml", minimal / "i18n" / "en.yaml")  # the PDFs' interface strings
+    before = download_keys(validate(minimal)[0])
+    edit(minimal / "countries/npl.yaml", "    citation: Act 2007, s.3\n", "    citation: Act 2007, s.4\n")
+    after = download_keys(validate(minimal)[0])
+    drafts = {path for path in before if path.startswith("drafts/")}
+    assert {"drafts/npl-amendment-bill-en.docx", "drafts/action-plan-template-en.xlsx"} <= drafts
+    assert {path for path in drafts if before[path] != after[path]} == {"drafts/npl-amendment-bill-en.docx"}

@@ -164,6 +164,8 @@ def dying_layout(flag: Path, times: int, how: str = "kill"):
             (flag / f"{os.getpid()}-{time.monotonic_ns()}").touch()
             if how == "hang":
                 time.sleep(3600)
+            if how == "exit":
+                os._exit(0)  # ends without a word, as a library calling exit() would
             os.kill(os.getpid(), signal.SIGKILL)
         return real(html, paper)
 
@@ -179,15 +181,18 @@ def test_a_worker_that_dies_is_reported_and_its_document_tried_again(project, mo
     assert_intact(project["site"])
 
 
-def test_a_document_whose_worker_dies_twice_stops_the_build_cleanly(project, monkeypatch, tmp_path, capsys):
+@pytest.mark.parametrize(
+    ("how", "why"),
+    [("kill", "SIGKILL: killed, often by the system when memory runs out"), ("exit", "exit code 0")],
+)
+def test_a_document_whose_worker_dies_twice_stops_the_build_cleanly(project, monkeypatch, tmp_path, capsys, how, why):
     before = snapshot(project["site"])
-    monkeypatch.setattr(batch, "layout", dying_layout(cold(project, tmp_path), 1000))
+    monkeypatch.setattr(batch, "layout", dying_layout(cold(project, tmp_path), 1000, how))
     capsys.readouterr()
     assert rebuild(project) == 1
     last = capsys.readouterr().err.strip().splitlines()[-1]
-    assert (
-        last.startswith("build failed: rendering ") and "worker process died" in last and "site/ left as it was" in last
-    )
+    assert last.startswith("build failed: rendering ") and "site/ left as it was" in last
+    assert f"its worker process died twice ({why})" in last
     assert snapshot(project["site"]) == before
 
 

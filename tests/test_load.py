@@ -85,29 +85,40 @@ def test_oversized_file_is_refused(tmp_path):
     assert "limit" in str(caught.value)
 
 
+INSTRUMENT, COUNTRY, LAW = "instruments/test-protocol.yaml", "countries/npl.yaml", "model_law/test-model-law.yaml"
+
+
 @pytest.mark.parametrize(
-    ("old", "new", "expected"),
+    ("file", "old", "new", "expected"),
     [
-        ("title: Test Protocol against Example Harms", "title: [unclosed", "YAML syntax"),
-        (
-            "kind: protocol",
-            "kind: treaty",
-            "Input should be 'convention', 'protocol' or 'regional-convention' (got 'treaty')",
-        ),
-        ("adopted: 2000-11-15", "adopted: 2000-13-15", "not a real date"),
-        ("adopted: 2000-11-15", "adopted: 15/11/2000", "use an ISO date"),
-        (
-            "official_url: https://example.org/test-protocol",
-            "official_url: javascript:alert(1)",
-            "A public http(s) address",
-        ),
+        # libyaml finds the list unclosed on the next line, and that is the line quoted
+        (INSTRUMENT, "title: Test Protocol against Example Harms", "title: [unclosed", "4:12: YAML syntax: a `[` list not closed with `]` on the same item: close it, or quote the text (the parser says: while parsing a flow sequence did not find expected ',' or ']'); the line reads `short_title: Test Protocol`"),
+        (COUNTRY, "    status: party\n", "\tstatus: party\n", "14:1: YAML syntax: while scanning a plain scalar found a tab character that violates indentation (tabs are not allowed for indentation: use spaces); the line reads `status: party`"),
+        (INSTRUMENT, "kind: protocol", "kind: treaty", "6:7: kind: Input should be 'convention', 'protocol' or 'regional-convention' (got 'treaty')"),
+        (INSTRUMENT, "adopted: 2000-11-15", "adopted: 2000-13-15", "7:10: adopted: not a real date: month must be in 1..12"),
+        (INSTRUMENT, "adopted: 2000-11-15", "adopted: 15/11/2000", "7:10: adopted: use an ISO date: YYYY-MM-DD, or YYYY-MM or YYYY when only that is known"),
+        (INSTRUMENT, "official_url: https://example.org/test-protocol", "official_url: javascript:alert(1)", "10:15: official_url: should be a public http(s) address; https:// wherever the site serves it (got 'javascript:alert(1)')"),
+        (COUNTRY, "  - CHN", "  - china", "8:5: neighbours[1]: should be three capital letters, an ISO 3166-1 alpha-3 code, e.g. `LAO` (got 'china')"),
+        # a misspelt key is said once: not also as the field it misspells, missing
+        (COUNTRY, "    status: party\n", "    stauts: party\n", "14:5: ratifications[0].stauts: unknown key 'stauts': did you mean 'status'?"),
+        (COUNTRY, "summary: A test profile.\n", "sumary: A test profile.\n", "11:1: sumary: unknown key 'sumary': did you mean 'summary'?"),
+        (COUNTRY, "      - title: Status page\n    last_reviewed: 2026-11-01\ncoverage", "      - title: Status page\n        zzz: 1\n    last_reviewed: 2026-11-01\ncoverage", "20:9: ratifications[0].sources[0].zzz: unknown key 'zzz'; allowed keys: title, issuer, year, url, locator, kind"),
+        (COUNTRY, "    status: party\n", "", "13:5: ratifications[0].status: required field 'status' is missing: add it"),
+        (COUNTRY, "    sources:\n      - title: Status page\n    last_reviewed: 2026-11-01\ncoverage", "    sources: []\n    last_reviewed: 2026-11-01\ncoverage", "18:14: ratifications[0].sources: no source given: add at least one entry under `sources` (title, issuer, year, url)"),
+        (LAW, "    number: 1\n", "    number: one\n", "12:13: provisions[0].number: expected a whole number (got str 'one')"),
+        (COUNTRY, "      - title: Status page\n    last_reviewed: 2026-11-01\ncoverage", "      - titel: Status page\n    last_reviewed: 2026-11-01\ncoverage", "19:9: ratifications[0].sources[0].titel: unknown key 'titel': did you mean 'title'?"),
+        (COUNTRY, "    status: party\n", "    status: member\n", "14:13: ratifications[0].status: Input should be 'party', 'signatory', 'not-party' or 'unknown' (got 'member')"),
+        # a list too short that is not `sources`: pydantic's words
+        ("cooperation/cooperation.yaml", "legal_basis:\n  - test-protocol/art-2\n", "legal_basis: []\n", "6:14: legal_basis: List should have at least 1 item after validation, not 0"),
+        # a mapping's key: the field is the key, not pydantic's `[key]` marker
+        (COUNTRY, "sources:\n  - title: Status page\nlast_reviewed: 2026-11-01\n", "sources:\n  - title: Status page\nlast_reviewed: 2026-11-01\ntranslations:\n  NE:\n    summary: x\n    status: needs-review\n    source_hash: \"00000000\"\n", "54:5: translations.NE: String should match pattern '^[a-z]{2,3}$'"),
     ],
-)
-def test_schema_problems_name_file_line_and_field(minimal, old, new, expected):
-    edit(minimal / "instruments/test-protocol.yaml", old, new)
+)  # fmt: skip
+def test_schema_problems_name_file_line_and_field(minimal, file, old, new, expected):
+    """The whole problem, as an editor reads it: exactly one, at the key or value to fix."""
+    edit(minimal / file, old, new)
     _, problems = validate(minimal)
-    assert any(p.file == "instruments/test-protocol.yaml" and expected in p.message for p in problems), problems
-    assert all(p.line >= 1 for p in problems)
+    assert [str(p) for p in problems] == [f"{file}:{expected}"]
 
 
 @pytest.mark.parametrize(
@@ -129,3 +140,17 @@ def test_yaml_syntax_is_said_in_words_and_the_line_quoted(tmp_path: Path, text: 
     assert caught.value.line in (line, line + 1)
     quoted = text.splitlines()[caught.value.line - 1].strip()
     assert message.endswith(f"the line reads `{quoted}`")
+
+
+def test_a_syntax_error_quotes_at_most_80_characters_of_its_line_and_none_past_the_end(tmp_path: Path):
+    long = "title: " + "word " * 20 + "A: B\n"
+    with pytest.raises(LoadError) as caught:
+        read_yaml(write(tmp_path, long))
+    assert str(caught.value).endswith(f"; the line reads `{long.strip()[:80]}`") and len(long.strip()) > 80
+    with pytest.raises(LoadError) as caught:
+        read_yaml(write(tmp_path, "a: [1, 2\n"))  # found at the end: there is no line 2 to quote
+    assert (caught.value.line, str(caught.value)) == (
+        2,
+        "YAML syntax: a `[` list not closed with `]` on the same item: close it, or quote the text "
+        "(the parser says: while parsing a flow sequence did not find expected ',' or ']')",
+    )

@@ -15,7 +15,7 @@ from tiptoolkit.dataset import DEFAULT_ROOT
 from tiptoolkit.load import data_files, load_document
 from tiptoolkit.validate import RULES, provision_numbering, references_resolve, stale, validate
 
-from .conftest import FIXTURES, edit
+from .conftest import FIXTURES, TODAY, edit
 
 COUNTRY = "countries/npl.yaml"
 LAW = "model_law/test-model-law.yaml"
@@ -34,136 +34,196 @@ def test_minimal_fixture_is_clean(minimal):
     ("file", "old", "new", "expected"),
     [
         # file_name_is_id
-        (COUNTRY, "id: npl", "id: ind", "differs from the file name"),
+        (
+            COUNTRY,
+            "id: npl",
+            "id: ind",
+            "countries/npl.yaml:2: id: id 'ind' differs from the file name: rename the file to ind.yaml or fix the id",
+        ),
         # file_names_its_schema
         (
             COUNTRY,
             "# yaml-language-server: $schema=../schemas/country.schema.json\n",
             "",
-            "first line must name the schema",
+            "countries/npl.yaml:1: : first line must name the schema: # yaml-language-server: $schema=../schemas/country.schema.json",
         ),
         # unique_ids
         (
             "victim_protection/vps.yaml",
             "      - id: open",
             "      - id: funded",
-            "duplicate checklist item id 'funded'",
+            "victim_protection/vps.yaml:14: standards[0].checklist[1].id: duplicate checklist item id 'funded' (first on line 12): make it unique",
         ),
         # provision_numbering
-        (LAW, "    chapter: offences", "    chapter: crimes", "unknown chapter 'crimes'"),
-        (LAW, "  - id: art-1\n    number: 1", "  - id: art-1\n    number: 2", "id must be 'art-2'"),
+        (
+            LAW,
+            "    chapter: offences",
+            "    chapter: crimes",
+            "model_law/test-model-law.yaml:13: provisions[0].chapter: unknown chapter 'crimes': use one of offences",
+        ),
+        (
+            LAW,
+            "  - id: art-1\n    number: 1",
+            "  - id: art-1\n    number: 2",
+            "model_law/test-model-law.yaml:11: provisions[0].id: id must be 'art-2' to match number 2",
+        ),
         # references_resolve
         (
             "action_plan/nap.yaml",
             "              - vps/shelter",
             "              - vps/housing",
-            "'vps/housing' does not name",
+            "action_plan/nap.yaml:24: pillars[0].objectives[0].activities[0].serves[1]: 'vps/housing' does not name an article, provision or standard in the content: check the id",
         ),
         (
             "victim_protection/vps.yaml",
             "      - test-protocol/art-2",
             "      - test-protocol/art-99",
-            "'test-protocol/art-99'",
+            "victim_protection/vps.yaml:19: standards[0].related[0]: 'test-protocol/art-99' does not name an article, provision or standard in the content: check the id",
         ),
         (
             "cooperation/cooperation.yaml",
             "    standards:\n      - vps/shelter",
             "    standards:\n      - vps/nothing",
-            "'vps/nothing' does not name a standard",
+            "cooperation/cooperation.yaml:20: steps[0].standards[0]: 'vps/nothing' does not name a standard in the content: check the id",
         ),
         (
             COUNTRY,
             "  - provision: test-model-law/art-1",
             "  - provision: test-model-law/art-7",
-            "is not a model provision",
+            "countries/npl.yaml:22: coverage[0].provision: 'test-model-law/art-7' is not a model provision: check the id",
         ),
-        (COUNTRY, "  - instrument: test-protocol", "  - instrument: other-protocol", "no instrument 'other-protocol'"),
+        (
+            COUNTRY,
+            "  - instrument: test-protocol",
+            "  - instrument: other-protocol",
+            "countries/npl.yaml:13: ratifications[0].instrument: no instrument 'other-protocol': did you mean 'test-protocol'?",
+        ),
         # iso_codes_exist
-        (COUNTRY, "  - CHN", "  - ABC", "'ABC' is not an ISO 3166-1 alpha-3 code"),
+        (COUNTRY, "  - CHN", "  - ABC", "countries/npl.yaml:8: neighbours[1]: 'ABC' is not an ISO 3166-1 alpha-3 code"),
         # ratification_consistent
-        (COUNTRY, "    action: ratification\n", "", "a party needs `action`"),
+        (
+            COUNTRY,
+            "    action: ratification\n",
+            "",
+            "countries/npl.yaml:14: ratifications[0].status: a party needs `action` (ratification, accession, ...)",
+        ),
         (
             COUNTRY,
             "    status: party",
             "    status: not-party",
-            "status is 'not-party' but a deposit or action is given",
+            "countries/npl.yaml:14: ratifications[0].status: status is 'not-party' but a deposit or action is given: set status `party` or remove them",
         ),
-        (COUNTRY, "    signed: 2002-12-12\n", "", "ratification follows a signature"),
+        (
+            COUNTRY,
+            "    signed: 2002-12-12\n",
+            "",
+            "countries/npl.yaml:13: ratifications[0].signed: ratification follows a signature: give `signed`, or explain in `note`",
+        ),
         (
             COUNTRY,
             "    status: party\n    signed: 2002-12-12\n    action: ratification\n    deposited: 2011-12-23\n",
             "    status: signatory\n",
-            "a signatory needs the signature date",
+            "countries/npl.yaml:13: ratifications[0].signed: a signatory needs the signature date (`signed`), or a `note` saying it is not known",
         ),
         # checklist_answers_resolve
         (
             COUNTRY,
             "  - standard: vps/shelter\n",
             "  - standard: vps/housing\n",
-            "'vps/housing' is not a victim protection",
+            "countries/npl.yaml:31: protection_checklist[0].standard: 'vps/housing' is not a victim protection standard: use `vps/<id>`",
         ),
-        (COUNTRY, "      open: no\n", "      opened: no\n", "'opened' is not an item of vps/shelter's checklist"),
+        (
+            COUNTRY,
+            "      open: no\n",
+            "      opened: no\n",
+            "countries/npl.yaml:33: protection_checklist[0].answers: 'opened' is not an item of vps/shelter's checklist: use one of funded, open",
+        ),
         (
             COUNTRY,
             "    confidence: low\ncontacts:",
             "    confidence: low\n  - standard: vps/shelter\n    last_reviewed: 2026-11-01\n    sources: [{title: T}]\n"
             "contacts:",
-            "'vps/shelter' is answered twice",
+            "countries/npl.yaml:41: protection_checklist[1].standard: 'vps/shelter' is answered twice: merge the two records",
         ),
         # coverage_justified
-        (COUNTRY, "    citation: Act 2007, s.3\n", "", "coverage 'partial' needs the national provision"),
-        (COUNTRY, "    note: Covers only some forms of exploitation.\n", "", "needs a `note`"),
-        (COUNTRY, "        kind: statute\n", "", "must rest on the text of the law"),
-        (COUNTRY, "        kind: statute\n", "        kind: secondary\n", "add the statute you read to `sources`"),
+        (
+            COUNTRY,
+            "    citation: Act 2007, s.3\n",
+            "",
+            "countries/npl.yaml:22: coverage[0].citation: coverage 'partial' needs the national provision in `citation` (act, year, section and subsection; for `none`, the laws read)",
+        ),
+        (
+            COUNTRY,
+            "    note: Covers only some forms of exploitation.\n",
+            "",
+            "countries/npl.yaml:22: coverage[0].note: coverage 'partial' needs a `note` saying what the national law does and what is missing",
+        ),
+        (
+            COUNTRY,
+            "        kind: statute\n",
+            "",
+            "countries/npl.yaml:27: coverage[0].sources: coverage 'partial' must rest on the text of the law: add the statute you read to `sources` with `kind: statute` (reports about the law may be added as `kind: secondary`)",
+        ),
+        (
+            COUNTRY,
+            "        kind: statute\n",
+            "        kind: secondary\n",
+            "countries/npl.yaml:27: coverage[0].sources: coverage 'partial' must rest on the text of the law: add the statute you read to `sources` with `kind: statute` (reports about the law may be added as `kind: secondary`)",
+        ),
         (
             COUNTRY,
             "    coverage: partial\n    citation: Act 2007, s.3\n    note: Covers only some forms of exploitation.\n",
             "    coverage: unknown\n",
-            "coverage 'unknown' needs a `note` saying what was searched for, and where",
+            "countries/npl.yaml:22: coverage[0].note: coverage 'unknown' needs a `note` saying what was searched for, and where",
         ),
         (
             COUNTRY,
             "    coverage: partial\n    citation: Act 2007, s.3\n    note: Covers only some forms of exploitation.\n",
             "    coverage: none\n    note: Nothing found.\n",
-            "coverage 'none' needs the national provision in `citation`",
+            "countries/npl.yaml:22: coverage[0].citation: coverage 'none' needs the national provision in `citation` (act, year, section and subsection; for `none`, the laws read)",
         ),
         # mandatory_provisions_assessed
         (
             COUNTRY,
             "coverage:\n  - provision: test-model-law/art-1",
             "coverage_old:\n  - provision: test-model-law/art-1",
-            "unknown key 'coverage_old'",
+            "countries/npl.yaml:21: coverage_old: unknown key 'coverage_old': did you mean 'coverage'?",
         ),
         # mandatory_articles_implemented
         (
             LAW,
             "    mandatory: true",
             "    mandatory: false",
-            "mandatory article test-protocol/art-2 is implemented by no mandatory model provision",
+            "instruments/test-protocol.yaml:22: articles[1].obligation: mandatory article test-protocol/art-2 is implemented by no mandatory model provision: add one or list it in `implements`",
         ),
         # dates_possible
-        (COUNTRY, "    deposited: 2011-12-23", "    deposited: 2027-01", "2027-01 is in the future"),
+        (
+            COUNTRY,
+            "    deposited: 2011-12-23",
+            "    deposited: 2027-01",
+            "countries/npl.yaml:17: ratifications[0].deposited: 2027-01 is in the future (today is {today})",
+        ),
         (
             COUNTRY,
             "    deposited: 2011-12-23",
             "    deposited: 2002-11",
-            "deposited (2002-11) is before signed (2002-12-12)",
+            "countries/npl.yaml:17: ratifications[0].deposited: deposited (2002-11) is before signed (2002-12-12)",
         ),
         (
             "instruments/test-protocol.yaml",
             "last_reviewed: 2026-11-01",
             "last_reviewed: 2026-12-31",
-            "2026-12-31 is in the future",
+            "instruments/test-protocol.yaml:29: last_reviewed: 2026-12-31 is in the future (today is {today})",
         ),
     ],
 )
 def test_each_rule_reports_where_to_fix(minimal, file, old, new, expected):
+    """The whole problem: file, line, field and message (what an editor reads, and what the fix must follow)."""
     edit(minimal / file, old, new)
     found = messages(minimal)
-    hits = [m for m in found if expected in m]
-    assert hits, found
-    where = "instruments/test-protocol.yaml" if "mandatory article" in expected else file
-    assert all(m.startswith(where + ":") for m in hits), hits
+    expected = expected.format(today=TODAY)
+    message = expected.split(": ", 2)[-1]
+    assert [m for m in found if m.endswith(message)] == [expected], found
 
 
 def test_every_instrument_recorded(minimal):

@@ -181,9 +181,10 @@ def syntax_message(libyaml: str, text: str, line: int) -> str:
     """A YAML syntax error in words, libyaml's own words after it, and the offending line quoted."""
     hint = next((words for pattern, words in SYNTAX_HINTS if pattern in libyaml), None)
     lines = text.splitlines()
-    quoted = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    offending = lines[line - 1] if line <= len(lines) else ""  # libyaml counts from 1, and may point past the end
+    quoted = offending.strip()
     said = f"{hint} (the parser says: {libyaml})" if hint else libyaml
-    if quoted and "\t" not in libyaml and "\t" in lines[line - 1]:
+    if "\t" in offending:
         said += " (tabs are not allowed for indentation: use spaces)"
     return f"YAML syntax: {said}" + (f"; the line reads `{quoted[:80]}`" if quoted else "")
 
@@ -386,7 +387,7 @@ def _problems_from_errors(
     problems = [_problem_from_error(file, positions, cls, error) for error in errors]
     misspelt = {
         (
-            problem.field.rpartition(".")[0] if "." in problem.field else "",
+            problem.field.rpartition(".")[0],  # "" at the top level
             problem.message.split("did you mean ")[1].strip("'?"),
         )
         for problem in problems
@@ -422,7 +423,8 @@ def _problem_from_error(file: str, positions: Positions, cls: type[Model], error
         if kind in ("enum", "literal_error"):
             message = f"{message} (got {error.get('input')!r})"
         elif kind == "string_pattern_mismatch" and (desc := _description_at(cls, loc)):
-            said = desc[0].lower() + desc[1:] if desc[1:2].islower() else desc  # `ISO ...` keeps its capitals
+            acronym = desc.split()[0].isupper() and len(desc.split()[0]) > 1  # `ISO ...` keeps its capitals
+            said = desc if acronym else desc[0].lower() + desc[1:]
             message = f"should be {said.rstrip('.')} (got {error.get('input')!r:.60})"
         elif kind in FRIENDLY:
             message = f"{FRIENDLY[kind]} (got {type(error.get('input')).__name__} {error.get('input')!r:.60})"

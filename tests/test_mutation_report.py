@@ -6,8 +6,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import mutation
 import pytest
+
+import mutation
 
 PACKAGE = Path(mutation.__file__).parent / "tiptoolkit"
 

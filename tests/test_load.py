@@ -108,6 +108,11 @@ INSTRUMENT, COUNTRY, LAW = "instruments/test-protocol.yaml", "countries/npl.yaml
         (LAW, "    number: 1\n", "    number: one\n", "12:13: provisions[0].number: expected a whole number (got str 'one')"),
         (COUNTRY, "      - title: Status page\n    last_reviewed: 2026-11-01\ncoverage", "      - titel: Status page\n    last_reviewed: 2026-11-01\ncoverage", "19:9: ratifications[0].sources[0].titel: unknown key 'titel': did you mean 'title'?"),
         (COUNTRY, "    status: party\n", "    status: member\n", "14:13: ratifications[0].status: Input should be 'party', 'signatory', 'not-party' or 'unknown' (got 'member')"),
+        # each place a value's description is found: the field's type, an item's type, the field itself
+        (LAW, "    number: I\n", "    number: one\n", "8:13: chapters[0].number: should be a roman numeral in capitals, e.g. `IV` (got 'one')"),
+        (COUNTRY, "  - ne\n", "  - NE\n", "10:5: languages[0]: should be a language code, e.g. `ne` (got 'NE')"),
+        ("action_plan/nap.yaml", "          - id: act-1\n", "          - id: activity-1\n", "13:17: pillars[0].objectives[0].activities[0].id: should be `act-` and a number, e.g. `act-2` (got 'activity-1')"),
+        (COUNTRY, "id: npl\n", "id: NPL\n", "2:5: id: should be three lower-case letters, the ISO 3166-1 alpha-3 code and file name, e.g. `npl` (got 'NPL')"),
         # a list too short that is not `sources`: pydantic's words
         ("cooperation/cooperation.yaml", "legal_basis:\n  - test-protocol/art-2\n", "legal_basis: []\n", "6:14: legal_basis: List should have at least 1 item after validation, not 0"),
         # a mapping's key: the field is the key, not pydantic's `[key]` marker
@@ -154,3 +159,11 @@ def test_a_syntax_error_quotes_at_most_80_characters_of_its_line_and_none_past_t
         "YAML syntax: a `[` list not closed with `]` on the same item: close it, or quote the text "
         "(the parser says: while parsing a flow sequence did not find expected ',' or ']')",
     )
+
+
+def test_a_description_that_begins_with_an_acronym_keeps_its_capitals(real_copy: Path):
+    edit(real_copy / "i18n/ne.yaml", "script: Deva", "script: deva")
+    _, problems = validate(real_copy)
+    assert [str(p) for p in problems] == [
+        "i18n/ne.yaml:6:9: script: should be ISO 15924 script code, e.g. `Deva`, `Beng`, `Arab` (got 'deva')"
+    ]

@@ -449,7 +449,9 @@ FRIENDLY = {
 
 
 def _is_union_tag(part: Any) -> bool:
-    return isinstance(part, str) and ("[" in part or part in ("str", "int", "list", "dict", "function-after"))
+    """pydantic's own markers in an error's place: `[key]` for a mapping's key, `function-after[...]` for a
+    validator; never a field name (those are snake_case)."""
+    return isinstance(part, str) and "[" in part
 
 
 def _unwrap(annotation: Any) -> Any:

@@ -488,3 +488,51 @@ def test_sources_are_every_distinct_source_cited_inside(minimal: Path):
     titles = [source.title for source in analysis.sources(country)]
     assert sorted(titles) == ["Act 2007", "Agency site", "Self-assessment returned in the Nepal toolkit", "Status page"]
     assert titles[0] == "Status page"  # the country's own list comes first
+
+
+def test_a_treaty_with_no_record_is_said_so_and_left_out_of_the_timeline(dataset: Dataset):
+    """Without a record for UNTOC (the first instrument), the cell says so and the timeline goes on to the others."""
+    npl = dataset.countries["npl"]
+    without = npl.model_copy(update={"ratifications": [r for r in npl.ratifications if r.instrument != "untoc"]})
+    cell = analysis.ratification(without, dataset.instruments["untoc"])
+    assert (cell.record, cell.status.value, cell.label, cell.joined) == (None, "unknown", "No record", False)
+    events = [(e.instrument.id, e.what) for e in analysis.timeline(dataset, without)]
+    assert events and "untoc" not in {instrument for instrument, _ in events}
+    assert set(events) == {(e.instrument.id, e.what) for e in analysis.timeline(dataset, npl)} - {
+        ("untoc", what) for what in ("signature", "ratification", "accession")
+    }
+
+
+def test_provisions_are_listed_trafficking_law_first_in_each_laws_order(dataset: Dataset):
+    laws = sorted((raw(path) for path in (DEFAULT_ROOT / "model_law").glob("*.yaml")), key=lambda law: law["id"] != "tip-model-law")  # fmt: skip
+    expected = [f"{law['id']}/{p['id']}" for law in laws for p in law["provisions"]]
+    assert [key for key, _, _ in analysis.all_provisions(dataset)] == expected
+
+
+def test_an_answered_checklist_keeps_its_standard_and_answers(minimal: Path):
+    dataset, country = validate_minimal(minimal)
+    [answered] = analysis.answered_checklist(dataset, country)
+    assert answered.standard is dataset.standards["vps/shelter"]
+    assert answered.record.answers == {"funded": "partly", "open": "no"} and answered.counts == (0, 1, 1)
+
+
+def test_signed_but_not_party_is_asked_to_ratify(minimal: Path):
+    record = "    status: not-party\n    signed: 2002-12-12\n"
+    dataset, country = ranked_country(minimal, record=record)
+    [step] = [s for s in analysis.next_steps(dataset, country) if s.topic.startswith("accession/")]
+    assert step.title == "Ratify the Test Protocol"
+
+
+def test_a_pocket_guide_holds_its_country_the_guide_and_the_form(dataset: Dataset):
+    for country in dataset.countries.values():
+        guide = analysis.pocket_guide(dataset, country)
+        assert guide.country is country and guide.guide is dataset.frontline
+        assert guide.form is dataset.cooperation.referral_form
+
+
+def test_the_glossary_sources_are_its_own_and_each_terms_once_each(dataset: Dataset):
+    glossary = raw(DEFAULT_ROOT / "glossary.yaml")
+    cited = [*glossary.get("sources", []), *(term["source"] for term in glossary["terms"] if term.get("source"))]
+    distinct = {(s["title"], s.get("url"), s.get("locator")) for s in cited}
+    found = analysis.sources(dataset.glossary)
+    assert {(s.title, s.url, s.locator) for s in found} == distinct and len(found) == len(distinct) > 2

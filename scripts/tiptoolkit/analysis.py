@@ -388,19 +388,19 @@ def next_steps(ds: Dataset, country: Country, limit: int = 5) -> list[Step]:
         )
     for cell in not_joined(ds, country):
         route = (
-            "ratify" if cell.record and (cell.record.signed or cell.status is TreatyStatus.SIGNATORY) else "accede to"
+            "Ratify" if cell.record and (cell.record.signed or cell.status is TreatyStatus.SIGNATORY) else "Accede to"
         )
         steps.append(
             Step(
                 f"accession/{cell.instrument.id}",
-                f"{route.capitalize()} the {cell.instrument.short_title}",
+                f"{route} the {cell.instrument.short_title}",
                 f"{cell.label}. The accession kit sets out the steps, the declarations allowed and the laws needed first.",
             )
         )
     plan = current_plan(country)
     if plan is None or plan.status != "in-force":
         why = (
-            f"The last plan recorded, {plan.title}, is {plan.status.replace('-', ' ')}."
+            f"The last plan recorded, {plan.title}, is {plan.status}."  # expired, draft or unknown: not in force
             if plan
             else "No plan is recorded."
         )

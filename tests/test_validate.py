@@ -668,3 +668,40 @@ def test_a_provision_out_of_its_numbering_or_chapters_is_reported_at_the_field(r
     chapters = yaml.safe_load((real_copy / file).read_text(encoding="utf-8"))["chapters"]
     found = [str(p) for p in provision_numbering(validate(real_copy)[0])]
     assert found == [f"{file}:" + expected.format(chapters=", ".join(sorted(c["id"] for c in chapters)))]
+
+
+AGREEMENT = """agreements:
+  - id: npl-mou
+    title: Memorandum of understanding
+    kind: mou
+    status: in-force
+    summary: Referral of cases.
+    parties:
+      - {first}
+      - {second}
+    sources:
+      - title: MoU text
+    last_reviewed: 2026-11-01
+contacts:"""
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        ("NPL", "XYZ", "countries/npl.yaml:49:9: agreements[0].parties[1]: 'XYZ' is not an ISO 3166-1 alpha-3 code"),
+        ("IND", "CHN", "countries/npl.yaml:48:7: agreements[0].parties: the country itself (NPL) must be one of the parties"),
+    ],
+)  # fmt: skip
+def test_an_agreements_parties_are_real_codes_and_include_the_country(minimal: Path, first, second, expected):
+    # iso_codes_exist
+    edit(minimal / COUNTRY, "contacts:", AGREEMENT.format(first=first, second=second))
+    assert [str(p) for p in validate(minimal)[1] if "ISO" in p.message or "parties" in p.message] == [expected]
+
+
+def test_a_country_whose_code_is_not_iso_is_reported_at_its_id(minimal: Path):
+    # iso_codes_exist
+    text = (minimal / COUNTRY).read_text(encoding="utf-8").replace("id: npl\n", "id: xxx\n", 1)
+    (minimal / COUNTRY).unlink()
+    (minimal / "countries/xxx.yaml").write_text(text, encoding="utf-8")
+    found = [str(p) for p in validate(minimal)[1] if "ISO" in p.message]
+    assert found == ["countries/xxx.yaml:2:5: id: 'xxx' is not an ISO 3166-1 alpha-3 code"]

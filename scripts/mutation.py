@@ -161,7 +161,8 @@ def function_sources(mutated: Path) -> dict[str, list[str]]:
     tree = ast.parse("\n".join(lines))
     nodes = [n for top in tree.body for n in (top.body if isinstance(top, ast.ClassDef) else [top])]
     return {
-        n.name: lines[n.lineno : n.end_lineno]  # the body: the `def` line carries the copy's own name
+        # the `def` line too (a default may be the change), with the copy's own name taken out
+        n.name: [lines[n.lineno - 1].replace(n.name, "", 1), *lines[n.lineno : n.end_lineno]]
         for n in nodes
         if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and "__mutmut_" in n.name
     }

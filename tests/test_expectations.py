@@ -536,3 +536,11 @@ def test_the_glossary_sources_are_its_own_and_each_terms_once_each(dataset: Data
     distinct = {(s["title"], s.get("url"), s.get("locator")) for s in cited}
     found = analysis.sources(dataset.glossary)
     assert {(s.title, s.url, s.locator) for s in found} == distinct and len(found) == len(distinct) > 2
+
+
+def test_next_steps_are_five_at_most(dataset: Dataset):
+    """With no treaty record, Nepal would have an accession step per instrument besides its gaps and its plan."""
+    npl = dataset.countries["npl"]
+    unrecorded = npl.model_copy(update={"ratifications": []})
+    assert len(analysis.next_steps(dataset, unrecorded, limit=10)) > 5
+    assert len(analysis.next_steps(dataset, unrecorded)) == 5

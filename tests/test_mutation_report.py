@@ -21,6 +21,12 @@ def x_label__mutmut_1(n):
     """Docstring."""
     return f"XXArticle {n}XX"
 
+def x_steps__mutmut_orig(ds, limit=5):
+    return ds[:limit]
+
+def x_steps__mutmut_1(ds, limit=6):
+    return ds[:limit]
+
 class Kit:
     def xǁKitǁtitle__mutmut_orig(self):
         return self.name or "kit"
@@ -41,6 +47,8 @@ def test_a_survivor_is_read_as_its_function_and_the_lines_it_changed(tmp_path: P
         ('return f"XXArticle {n}XX"',),
     )
     assert one.diff == '- return f"Article {n}"\n+ return f"XXArticle {n}XX"'
+    default = mutation.mutant("analysis.py", "tiptoolkit.analysis.x_steps__mutmut_1", sources)
+    assert default.diff == "- def (ds, limit=5):\n+ def (ds, limit=6):"  # a default changed in the `def` line
     method = mutation.mutant("analysis.py", "tiptoolkit.analysis.xǁKitǁtitle__mutmut_2", sources)
     assert (method.function, method.added) == ("Kit.title", ('return self.name and "kit"',))
     explained = mutation.Equivalent("analysis.py", "Kit.title", 'return self.name and "kit"', "why")

@@ -207,7 +207,8 @@ def references_resolve(ds: Dataset) -> Iterator[Problem]:
                 if reservation.article and not is_article(reservation.article):
                     yield ds.problem(reservation, "article", f"{reservation.article!r} does not name an article")
         for assessment in country.coverage:
-            if not ds.exists(assessment.provision) or assessment.provision.partition("/")[0] in ds.instruments:
+            in_failed_file = assessment.provision.partition("/")[0] in ds.failed
+            if assessment.provision not in ds.provisions and not in_failed_file:
                 yield ds.problem(
                     assessment, "provision", f"{assessment.provision!r} is not a model provision: check the id"
                 )

@@ -178,12 +178,13 @@ def mutant(module: str, name: str, sources: dict[str, list[str]]) -> Mutant:
     return Mutant(module, name, function, removed, added)
 
 
-def results() -> dict[str, tuple[Score, list[Mutant]]]:
-    """Per mutated module: its score and its mutants not killed, from mutmut's result files."""
+def results() -> tuple[dict[str, tuple[Score, list[Mutant]]], set[Equivalent]]:
+    """Per mutated module: its score and its mutants neither killed nor explained, from mutmut's result files; and
+    the explanations that matched a survivor."""
     from mutmut.stats import status_by_exit_code
 
     found: dict[str, tuple[Score, list[Mutant]]] = {}
-    known = equivalents()
+    known, used = equivalents(), set()
     package = STAGING / "mutants" / "src" / "tiptoolkit"
     for meta in sorted(package.rglob("*.py.meta")):
         module = meta.relative_to(package).as_posix().removesuffix(".meta")
@@ -191,22 +192,25 @@ def results() -> dict[str, tuple[Score, list[Mutant]]]:
         score, survivors = found.setdefault(module, (Score(), []))
         for name, code in json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"].items():
             status = status_by_exit_code[code]
-            if status == "survived" and any(e.covers(mutant(module, name, sources)) for e in known):
-                score.equivalent += 1
-            elif status in ("killed", "timeout", "survived"):
+            if status in ("killed", "timeout"):
                 setattr(score, status, getattr(score, status) + 1)
-            elif status == "no tests":
-                score.untested += 1
+            elif status in ("survived", "no tests"):
+                alive = mutant(module, name, sources)
+                explained = [e for e in known if e.covers(alive)] if status == "survived" else []
+                used.update(explained)
+                if explained:
+                    score.equivalent += 1
+                else:
+                    score.survived += status == "survived"
+                    score.untested += status == "no tests"
+                    survivors.append(alive)
             else:
                 score.unchecked += 1
-            if status in ("survived", "no tests"):
-                survivors.append(mutant(module, name, sources))
-    return found
+    return found, used
 
 
 def report() -> str:
-    found = results()
-    known = equivalents()
+    found, used = results()
     lines = ["# Mutation testing report", ""]
     lines.append("| module | killed | timed out | survived | equivalent | no test reaches it | not run | score | "
                  "score, equivalents aside |")  # fmt: skip
@@ -215,11 +219,9 @@ def report() -> str:
         counts = f"{s.killed} | {s.timeout} | {s.survived} | {s.equivalent} | {s.untested} | {s.unchecked}"
         lines.append(f"| {module} | {counts} | {s.percent:.1f}% | {s.percent_of_killable:.1f}% |")
     for module, (_, survivors) in found.items():
-        unexplained = [m for m in survivors if not any(e.covers(m) for e in known)]
         lines += ["", f"## Survivors in {module}", ""]
-        lines += [f"### {m.function} ({m.name})\n\n```diff\n{m.diff}\n```\n" for m in unexplained] or ["None."]
-    every = [m for _, survivors in found.values() for m in survivors]
-    stale = [e for e in known if e.module in found and not any(e.covers(m) for m in every)]
+        lines += [f"### {m.function} ({m.name})\n\n```diff\n{m.diff}\n```\n" for m in survivors] or ["None."]
+    stale = [e for e in equivalents() if e.module in found and e not in used]
     if stale:
         lines += ["", f"## Explanations in {EQUIVALENTS.name} that match no survivor (remove or update them)", ""]
         lines += [f"- {e.module} {e.function}: `{e.mutant}`" for e in stale]

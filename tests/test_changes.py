@@ -7,13 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
 from tiptoolkit.changes import Labeller, content_changes, country_facts, diff_values, download_keys
 from tiptoolkit.dataset import DEFAULT_ROOT
 from tiptoolkit.validate import validate
 
 from .conftest import edit
+from .test_expectations import raw
 
 WORDS = [f"w{i}" for i in range(100)]  # 399 characters: too long to show whole, so a rewrite shows its edits
 
@@ -78,10 +78,6 @@ def test_a_rewrite_of_a_text_that_repeats_its_words_shows_only_the_word_changed(
         rewritten(old, new)
         == "text rewritten (240 → 240 words): `shall the State shall the` → `shall the must shall the`"
     )
-
-
-def raw(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def facts_from_the_yaml(country: dict, abbreviations: dict[str, str]) -> list[tuple[str, str]]:

@@ -423,8 +423,8 @@ def _problem_from_error(file: str, positions: Positions, cls: type[Model], error
         if kind in ("enum", "literal_error"):
             message = f"{message} (got {error.get('input')!r})"
         elif kind == "string_pattern_mismatch" and (desc := _description_at(cls, loc)):
-            acronym = desc.split()[0].isupper() and len(desc.split()[0]) > 1  # `ISO ...` keeps its capitals
-            said = desc if acronym else desc[0].lower() + desc[1:]
+            first_word = desc.split()[0]
+            said = desc if first_word.isupper() and len(first_word) > 1 else desc[0].lower() + desc[1:]  # `ISO ...`
             message = f"should be {said.rstrip('.')} (got {error.get('input')!r:.60})"
         elif kind in FRIENDLY:
             message = f"{FRIENDLY[kind]} (got {type(error.get('input')).__name__} {error.get('input')!r:.60})"

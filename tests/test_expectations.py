@@ -6,14 +6,20 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
 
 from tiptoolkit import analysis
 from tiptoolkit.dataset import DEFAULT_ROOT, Dataset
+from tiptoolkit.model import Pillar
 from tiptoolkit.pdf import batch
+from tiptoolkit.validate import validate
+
+from .conftest import edit
 
 GAP = ("none", "partial")
 
@@ -168,10 +174,6 @@ PROVISIONS = {
 
 
 def ranked_country(minimal: Path, record: str = "", plan: str = "") -> tuple[Dataset, object]:
-    from tiptoolkit.validate import validate
-
-    from .conftest import edit
-
     law, country = minimal / "model_law/test-model-law.yaml", minimal / "countries/npl.yaml"
     provisions = "".join(
         PROVISION.format(n=n, article=2 if mandatory else 1, mandatory=str(mandatory).lower(), pillar=pillar)
@@ -189,9 +191,8 @@ def ranked_country(minimal: Path, record: str = "", plan: str = "") -> tuple[Dat
             "    status: party\n    signed: 2002-12-12\n    action: ratification\n    deposited: 2011-12-23\n",
             record,
         )
-    dataset, problems = validate(minimal)
-    assert problems == []
-    return dataset, dataset.countries["npl"]
+    assert validate(minimal)[1] == []
+    return validate_minimal(minimal)
 
 
 def test_gaps_are_ranked_mandatory_first_then_by_pillar_then_none_before_partial(minimal: Path):
@@ -259,8 +260,6 @@ def test_next_steps_follow_the_record_and_the_plan(minimal: Path, status: str, p
 
 
 def test_counts_and_review_dates_of_the_country_written_for_them(minimal: Path):
-    from datetime import date
-
     dataset, country = ranked_country(minimal, plan=PLAN.format(title="First plan", status="expired").replace("2026-11-01", "2026-11-20"))  # fmt: skip
     rows = analysis.coverage(dataset, country)
     mandatory = {"partial": 2, "none": 5, "unknown": 1, "full": 1}  # arts. 1 and 3; 2, 5, 7, 8 and 9; 6; 10
@@ -302,8 +301,6 @@ def test_article_references_are_labelled_only_when_they_resolve(dataset: Dataset
     [(None, ""), ("2014", "2014"), ("2014-08", "Aug 2014"), ("2014-08-04", "4 Aug 2014"), ("2014-12-31", "31 Dec 2014"), ("2014-01", "Jan 2014")],
 )  # fmt: skip
 def test_dates_are_written_as_precisely_as_they_are_known(value, shown):
-    from datetime import date
-
     assert analysis.format_date(value) == shown
     if value and value.count("-") == 2:
         assert analysis.format_date(date.fromisoformat(value)) == shown
@@ -359,8 +356,6 @@ def test_answered_checklists_keep_their_standard(dataset: Dataset):
 
 
 def test_gaps_and_provisions_left_to_assess_per_pillar(minimal: Path):
-    from tiptoolkit.model import Pillar
-
     assert analysis.gaps_by_pillar(*validate_minimal(minimal)) == {Pillar.PROSECUTION: (1, 0)}  # only pillars it has
     dataset, country = ranked_country(minimal)
     assert analysis.gaps_by_pillar(dataset, country) == {
@@ -374,8 +369,6 @@ def test_gaps_and_provisions_left_to_assess_per_pillar(minimal: Path):
 
 
 def validate_minimal(minimal: Path) -> tuple[Dataset, object]:
-    from tiptoolkit.validate import validate
-
     dataset, _ = validate(minimal)
     return dataset, dataset.countries["npl"]
 
@@ -441,8 +434,6 @@ def test_the_real_agreements_include_one_a_partner_records(dataset: Dataset):
 
 @pytest.mark.parametrize("missing", ["frontline/frontline.yaml", "cooperation/cooperation.yaml"])
 def test_without_the_guide_or_the_procedure_there_are_no_frontline_steps(real_copy: Path, missing: str):
-    from tiptoolkit.validate import validate
-
     (real_copy / missing).unlink()
     dataset, _ = validate(real_copy)
     assert analysis.frontline_steps(dataset) == []
@@ -454,8 +445,6 @@ def test_without_the_guide_or_the_procedure_there_are_no_frontline_steps(real_co
 def test_instruments_are_ordered_convention_protocols_regional_whatever_their_dates(dataset: Dataset):
     """The order readers expect (UNTOC, its Protocols, then regional conventions), not the order of entry into force,
     even were a Protocol or a regional convention older than the Convention."""
-    from types import SimpleNamespace
-
     moved = {"untoc": "2010-01", "tip-protocol": "2003-12", "som-protocol": "2004-01", "saarc-convention": "2002-01"}
     instruments = {key: dataset.instruments[key].model_copy(update={"entry_into_force": when}) for key, when in moved.items()}  # fmt: skip
     ordered = analysis.instruments_in_order(SimpleNamespace(instruments=instruments))

@@ -64,6 +64,18 @@ def site(tmp_path_factory, dataset) -> Path:
     return build_site(DEFAULT_ROOT, tmp_path_factory.mktemp("built") / "site")
 
 
+@pytest.fixture(scope="session")
+def zensical_site(tmp_path_factory, site) -> Path:
+    """The same content built by Zensical (`--engine zensical`); after the MkDocs build, whose PDFs it takes
+    from the PDF cache."""
+    reuse = os.environ.get("TIPTOOLKIT_TEST_ZENSICAL_SITE")
+    if reuse:
+        return Path(reuse)
+    from .site_fixtures import build_site
+
+    return build_site(DEFAULT_ROOT, tmp_path_factory.mktemp("zensical") / "site", engine="zensical")
+
+
 @pytest.fixture(scope="module")  # not session: one sync Playwright at a time, and each module starts its own
 def chromium():
     """Debian's Chromium driven by Playwright (never a downloaded browser)."""

@@ -13,8 +13,8 @@ from typing import ClassVar
 from tiptoolkit.build import build
 
 
-def build_site(root: Path, site_dir: Path, pdfs: bool = True) -> Path:
-    code = build(root, site_dir, jobs=2, pdfs=pdfs)
+def build_site(root: Path, site_dir: Path, pdfs: bool = True, engine: str = "mkdocs") -> Path:
+    code = build(root, site_dir, jobs=2, pdfs=pdfs, engine=engine)
     assert code == 0, f"build exited {code}"
     return site_dir
 

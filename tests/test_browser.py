@@ -1,4 +1,6 @@
-"""The built site in a real headless Chromium (Debian's, driven by Playwright; no browser is downloaded)."""
+"""The built site in a real headless Chromium (Debian's, driven by Playwright; no browser is downloaded).
+
+Every test runs against the site as each engine builds it: MkDocs with Material, and Zensical."""
 
 from __future__ import annotations
 
@@ -17,9 +19,28 @@ def browser(chromium):
     return chromium
 
 
-@pytest.fixture(scope="session")
-def base_url(site: Path):
-    with serve(site) as url:
+ENGINES = ("mkdocs", "zensical")
+# The search box to click and the result links, as each engine's theme draws them (Zensical's search dialog is
+# in a shadow root, which Playwright's selectors enter).
+SEARCH = {
+    "mkdocs": ("input[data-md-component=search-query]", ".md-search-result__item a"),
+    "zensical": (".md-search__button", "dialog[aria-label=Search] ol[role=listbox] a"),
+}
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def built(engine, request) -> Path:
+    return request.getfixturevalue("site" if engine == "mkdocs" else "zensical_site")
+
+
+@pytest.fixture(scope="module")
+def base_url(built: Path):
+    with serve(built) as url:
         yield url
 
 
@@ -46,26 +67,28 @@ def page(browser, base_url):
     context.close()
 
 
-def search(page, base_url: str, query: str) -> list[str]:
-    page.goto(base_url)
-    page.locator("input[data-md-component=search-query]").click()
+def search(page, url: str, engine: str, query: str) -> list[str]:
+    """The result links of a search typed in the page at `url`."""
+    box, results = SEARCH[engine]
+    page.goto(url)
+    page.locator(box).click()
     page.keyboard.type(query, delay=20)
-    page.wait_for_selector(".md-search-result__item", timeout=15_000)
-    return page.eval_on_selector_all(".md-search-result__item a", "links => links.map(a => a.href)")
+    page.locator(results).first.wait_for(timeout=30_000)
+    return page.locator(results).evaluate_all("links => links.map(a => a.href)")
 
 
-def test_search_finds_the_non_punishment_standard(page, base_url):
-    links = search(page, base_url, "non-punishment")
+def test_search_finds_the_non_punishment_standard(page, base_url, engine):
+    links = search(page, base_url, engine, "non-punishment")
     assert any("victim-protection/non-punishment/" in link for link in links), links
 
 
-def test_search_finds_a_hyphenated_term_written_as_one_word(page, base_url):
-    links = search(page, base_url, "nonpunishment")
+def test_search_finds_a_hyphenated_term_written_as_one_word(page, base_url, engine):
+    links = search(page, base_url, engine, "nonpunishment")
     assert any("victim-protection/non-punishment/" in link for link in links), links
 
 
-def test_search_finds_a_country_by_name(page, base_url):
-    links = search(page, base_url, "Bhutan")
+def test_search_finds_a_country_by_name(page, base_url, engine):
+    links = search(page, base_url, engine, "Bhutan")
     assert any("/countries/btn/" in link for link in links), links
 
 
@@ -161,13 +184,15 @@ def test_page_weight_stays_light(page, base_url, path, budget_kb):
     assert total_kb <= budget_kb, sorted(packed.items(), key=lambda item: -item[1])[:5]
 
 
-def test_the_offline_copy_searches_and_browses_with_the_network_refused(browser, site: Path, tmp_path: Path):
+def test_the_offline_copy_searches_and_browses_with_the_network_refused(
+    browser, built: Path, engine: str, tmp_path: Path
+):
     """The offline copy unzipped and opened from files, every request that is not a file refused: search finds a
     country, its result opens the country's page, the working files and PDFs are linked from it, and no request
     left the files (Material's offline plugin would load a Web Worker shim from a CDN; the copy bundles it)."""
     import zipfile
 
-    with zipfile.ZipFile(site / "downloads/offline-site.zip") as archive:
+    with zipfile.ZipFile(built / "downloads/offline-site.zip") as archive:
         archive.extractall(tmp_path)
     home = tmp_path / "counter-trafficking-toolkit" / "index.html"
     text = home.read_text(encoding="utf-8")
@@ -186,11 +211,12 @@ def test_the_offline_copy_searches_and_browses_with_the_network_refused(browser,
     tab.route("**/*", only_files)
     errors: list[str] = []  # Material fetched each edition's sitemap.xml, which file:// refuses, on every page
     tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    box, results = SEARCH[engine]
     tab.goto(home.as_uri())
-    tab.locator("input[data-md-component=search-query]").click()
+    tab.locator(box).click()
     tab.keyboard.type("Nepal", delay=30)
-    tab.wait_for_selector(".md-search-result__item", timeout=30_000)
-    first = tab.locator(".md-search-result__item a").first
+    first = tab.locator(results).first
+    first.wait_for(timeout=30_000)
     assert "countries/npl.html" in first.get_attribute("href")
     first.click()
     tab.wait_for_load_state()

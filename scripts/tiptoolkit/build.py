@@ -235,6 +235,37 @@ def mkdocs_build(
                 os.environ[key] = value
 
 
+def zensical_build(
+    root: Path,
+    site_dir: Path,
+    *,
+    offline: bool = False,
+    pdf_manifest: Path | None = None,
+    drafts_manifest: Path | None = None,
+    epoch: str | None = None,
+    lang: str = "en",
+) -> None:
+    """As `mkdocs_build`, with Zensical: the same pages, written out for it (see site/zensical.py)."""
+    from .site import zensical
+    from .site.content import data_prefix
+
+    dataset, _problems = validated(root)  # checked already: the build stops before any site on a problem
+    zensical.build(
+        dataset,
+        PROJECT / "mkdocs.yml",
+        site_dir,
+        data_prefix=data_prefix(root, PROJECT),
+        lang=lang,
+        offline=offline,
+        pdf_manifest=pdf_manifest,
+        drafts_manifest=drafts_manifest,
+        epoch=epoch,
+    )
+
+
+ENGINES = {"mkdocs": mkdocs_build, "zensical": zensical_build}
+
+
 def zip_folder(folder: Path, target: Path, top: str) -> None:
     """A reproducible zip: sorted entries, fixed timestamps and permissions."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -247,19 +278,27 @@ def zip_folder(folder: Path, target: Path, top: str) -> None:
             archive.writestr(info, path.read_bytes())
 
 
-def build_sites(root: Path, staging: Path, editions: list[str], manifests: dict[str, Path | None], epoch: str) -> None:
+def build_sites(
+    root: Path,
+    staging: Path,
+    editions: list[str],
+    manifests: dict[str, Path | None],
+    epoch: str,
+    engine: str = "mkdocs",
+) -> None:
     """Every language edition of the site into `staging/site`, and the offline copy zipped into its downloads.
 
-    English at the root, then each translated edition in <site>/<lang>/ (after: MkDocs empties its folder).
+    English at the root, then each translated edition in <site>/<lang>/ (after: the engine empties its folder).
     `manifests` holds the PDFs' and the working files' manifests, in `staging/pending/<folder>/`."""
+    site_build = ENGINES[engine]
     listed = {"pdf_manifest": manifests.get("toolkits"), "drafts_manifest": manifests.get("drafts")}
-    mkdocs_build(root, staging / "site", epoch=epoch, **listed)
+    site_build(root, staging / "site", epoch=epoch, **listed)
     for lang in editions:
-        mkdocs_build(root, staging / "site" / lang, epoch=epoch, lang=lang, **listed)
+        site_build(root, staging / "site" / lang, epoch=epoch, lang=lang, **listed)
     offline = staging / "offline"  # inside the staging folder, so that it goes with it whatever interrupts the build
-    mkdocs_build(root, offline, offline=True, epoch=epoch, **listed)
+    site_build(root, offline, offline=True, epoch=epoch, **listed)
     for lang in editions:
-        mkdocs_build(root, offline / lang, offline=True, epoch=epoch, lang=lang, **listed)
+        site_build(root, offline / lang, offline=True, epoch=epoch, lang=lang, **listed)
     for folder, manifest in manifests.items():
         if manifest is not None:
             shutil.copytree(staging / "pending" / folder, offline / folder)
@@ -292,8 +331,9 @@ def build(
     pdfs: bool = True,
     cache_dir: Path | None = None,
     report: list | None = None,
+    engine: str = "mkdocs",
 ) -> int:
-    """Build everything into `site_dir`. Returns a process exit code.
+    """Build everything into `site_dir`, the site by `engine` (a key of ENGINES). Returns a process exit code.
 
     `cache_dir` is the PDF cache (default .cache/pdf); `report`, when given, receives one
     `pdf.batch.Result` per PDF (rendered or taken from the cache).
@@ -319,7 +359,7 @@ def build(
                 )
                 return 1
             with pinned(root, dataset, problems):
-                stage_and_swap(root, site_dir, dataset, interrupt, swapped, pdfs, jobs, cache_dir, report)
+                stage_and_swap(root, site_dir, dataset, interrupt, swapped, pdfs, jobs, cache_dir, report, engine)
     except BuildLocked as error:
         print(f"build refused: {error}", file=sys.stderr)
         return 3
@@ -347,6 +387,7 @@ def stage_and_swap(
     jobs: int | None,
     cache_dir: Path | None,
     report: list | None,
+    engine: str = "mkdocs",
 ) -> None:
     """The downloads and every edition of the site into a staging folder beside `site_dir`, then swapped in."""
     epoch = source_date_epoch(dataset)
@@ -357,7 +398,7 @@ def stage_and_swap(
             staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
         manifests = render_downloads(dataset, staging / "pending", pdfs, jobs, cache_dir, report)
         editions = sorted(code for code in dataset.languages if code != "en")
-        build_sites(root, staging, editions, manifests, epoch)
+        build_sites(root, staging, editions, manifests, epoch, engine)
         for folder in manifests:
             os.rename(staging / "pending" / folder, staging / "site" / folder)
         interrupt.check()  # an interrupt Python dropped (see Interrupt) still stops the build here
@@ -378,8 +419,9 @@ def failure(error: BaseException) -> str | None:
     from mkdocs.exceptions import MkDocsException
 
     from .pdf.batch import RenderFailed
+    from .site.zensical import ZensicalFailed
 
-    if isinstance(error, MkDocsException | RenderFailed):
+    if isinstance(error, MkDocsException | RenderFailed | ZensicalFailed):
         return str(error)
     if isinstance(error, OSError):
         where = f" while writing {error.filename}" if error.filename else ""

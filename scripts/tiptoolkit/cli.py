@@ -48,7 +48,9 @@ def _schemas(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from .build import build
 
-    return build(args.root, args.site_dir, jobs=args.jobs, pdfs=not args.no_pdf, cache_dir=args.cache_dir)
+    return build(
+        args.root, args.site_dir, jobs=args.jobs, pdfs=not args.no_pdf, cache_dir=args.cache_dir, engine=args.engine
+    )
 
 
 def _render_pdfs(args: argparse.Namespace) -> int:
@@ -173,6 +175,12 @@ def main(argv: list[str] | None = None) -> int:  # long: the command line, one a
     build.add_argument("--jobs", type=int, default=None, help="PDF worker processes (default: number of cores)")
     build.add_argument("--no-pdf", action="store_true", help="build the site only")
     build.add_argument("--cache-dir", type=Path, help="PDF cache folder (default: .cache/pdf)")
+    build.add_argument(
+        "--engine",
+        choices=("mkdocs", "zensical"),
+        default="mkdocs",
+        help="the site generator: MkDocs with Material (default) or Zensical, its makers' successor (pre-1.0)",
+    )
     build.set_defaults(run=_build)
 
     i18n = commands.add_parser("i18n", help="translations: completeness per language (status), fingerprints (hash)")

@@ -193,6 +193,10 @@ class SiteBuilder:
 
     # -------------------------------------------------------------- helpers
 
+    def render_fragment(self, template: str, src: str, **context: Any) -> str:
+        """A template's HTML for a hand-written page at `src` (the country list, the matrix of the home page)."""
+        return self._render(template, src, **context)
+
     def _render(self, template: str, src: str, **context: Any) -> str:
         def link(to: str, anchor: str | None = None) -> str:
             return self.linker.href(src, to, anchor)

@@ -4,7 +4,6 @@ serves the data to mkdocs-macros for hand-written pages, and writes the open dat
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import os
 import re
@@ -24,7 +23,8 @@ from ..dataset import DEFAULT_ROOT, Dataset
 from ..problems import format_problems
 from . import fastpage, opendata
 from .abbreviations import expand_abbreviations
-from .pages import Linker, Page, PdfInfo, SiteBuilder, bytecode_cache, in_navigation, navigation
+from .content import WORKER_SHIM, ContentClash, data_prefix, edition, listed_files, site_content
+from .pages import Page, PdfInfo, bytecode_cache, in_navigation
 from .searchindex import add_joined_compounds
 
 log = logging.getLogger("mkdocs.plugins.tiptoolkit")
@@ -34,7 +34,6 @@ DRAFTS_MANIFEST_ENV = "TIPTOOLKIT_DRAFTS_MANIFEST"  # the working files (Word, s
 DATA_DIR_ENV = "TIPTOOLKIT_DATA_DIR"  # set by `tiptoolkit build --root`
 OFFLINE_ENV = "TIPTOOLKIT_OFFLINE"  # set by `tiptoolkit build` for the offline copy
 ALTERNATE_LINK = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="[^"]*">\s*')  # Material's base.html
-WORKER_SHIM = "assets/javascripts/iframe-worker-shim.js"  # overrides/: iframe-worker, MIT, from npm
 LANG_ENV = "TIPTOOLKIT_LANG"  # the edition to build: `en` (default, the site root) or a code in toolkit_data/i18n
 
 
@@ -107,14 +106,10 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
                 )
             )
         self.dataset = dataset
-        relative = os.path.relpath(self.root, config_dir)
-        # "Edit this page" links name the data file's place in the repository. A content folder outside the
-        # project (a copy being tried out) is taken to stand for the repository's folder of the same name.
-        self.data_prefix = (self.root.name if relative.startswith("..") else relative).replace(os.sep, "/")
+        self.data_prefix = data_prefix(self.root, config_dir)
         self.offline = os.environ.get(OFFLINE_ENV) == "true"
         if self.offline:
-            # Material's offline plugin loads its Web Worker shim (for search from file://) from a CDN unless one
-            # is listed already: the copy bundled in overrides/, so that the offline copy asks nothing of the network.
+            # The bundled Web Worker shim, not a CDN's (see content.WORKER_SHIM).
             config.extra["polyfills"] = [*config.extra.get("polyfills", []), WORKER_SHIM]
         self.lang = os.environ.get(LANG_ENV) or "en"
         if self.lang != "en" and self.lang not in dataset.languages:
@@ -122,82 +117,56 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
                 f"{LANG_ENV}={self.lang}: no such interface language; add {self.data_prefix}/i18n/{self.lang}.yaml"
             )
         self._configure_language(config, dataset)
-        linker = Linker(config.use_directory_urls)
-        pdfs = self._listed(config_dir, self.config.pdf_manifest or os.environ.get(PDF_MANIFEST_ENV))
-        drafts = self._listed(config_dir, os.environ.get(DRAFTS_MANIFEST_ENV))
-        builder = SiteBuilder(
-            dataset,
-            linker,
-            pdfs,
-            drafts=drafts,
-            data_prefix=self.data_prefix,
-            stale_after_days=self.config.stale_after_days,
-            lang=self.lang,
-        )
-        self.generated = {page.path: page for page in builder.build()}
-        self.fallback_note = builder.l10n.ts("fallback.page") if self.lang != "en" else ""
-        self.reviewed_label = builder.l10n.ts("page.last_reviewed")  # overrides/partials/source-file.html
-        docs = Path(config.docs_dir)
-        handwritten = sorted(str(p.relative_to(docs)).replace(os.sep, "/") for p in docs.rglob("*.md"))
-        if self.lang != "en":
-            handwritten.remove("index.md")  # a translated edition has a generated home page
-        clash = sorted(set(handwritten) & set(self.generated))
-        if clash:
-            raise PluginError(
-                f"these docs/ pages are generated from the data and must not exist by hand: {', '.join(clash)}"
+        try:
+            content = site_content(
+                dataset,
+                Path(config.docs_dir),
+                lang=self.lang,
+                directory_urls=config.use_directory_urls,
+                pdfs=self._listed(config_dir, self.config.pdf_manifest or os.environ.get(PDF_MANIFEST_ENV)),
+                drafts=self._listed(config_dir, os.environ.get(DRAFTS_MANIFEST_ENV)),
+                data_prefix=self.data_prefix,
+                stale_after_days=self.config.stale_after_days,
             )
+        except ContentClash as clash:
+            raise PluginError(str(clash)) from clash
+        self.generated = content.generated
+        self.fallback_note = content.fallback_note
+        self.reviewed_label = content.reviewed_label
         if not config.nav:
-            config.nav = navigation(list(self.generated.values()), handwritten, t=builder.l10n.ts)
+            config.nav = content.nav
         macros = config.plugins.get("macros")
         if macros is not None:
-            macros.register_variables({"toolkit": MacroData(dataset, builder)})
+            macros.register_variables({"toolkit": content.macros})
         config.watch.append(str(self.root))
         return config
 
     def _configure_language(self, config: Any, dataset: Dataset) -> None:
         """Theme language and direction, search settings and the language switcher of this edition.
 
-        Each language is a separate MkDocs build of the same mkdocs.yml: English at the site root, the others
-        in `<site>/<lang>/`. Material's search has no stemmer for Nepali, Bengali or Urdu: it indexes whole words,
-        split on spaces and the language's punctuation (the danda, the Urdu full stop...), without the trimmer
-        that would strip letters outside A-Z."""
-        languages = dataset.languages
-        if self.lang != "en":
-            language = languages[self.lang]
-            config.theme["language"] = self.lang  # Nepali: overrides/partials/languages/ne.html
-            config.theme["direction"] = language.direction
-            site_name = language.strings.get("home.title")
-            if site_name:
-                # Material prints the site name (and the language names below) as HTML, unescaped.
-                config.site_name = escape(site_name.text)
-            if config.site_url:
-                config.site_url = config.site_url.rstrip("/") + f"/{self.lang}/"
-            search = config.plugins.get("material/search") or config.plugins.get("search")
-            if search is not None:
-                search.config["lang"] = ["en"]
-                search.config["pipeline"] = ["stopWordFilter"]
-                if language.search_separator:
-                    search.config["separator"] = language.search_separator
-        if len(languages) > 1:
-            home = "" if self.lang == "en" else "../"
-            config.extra["alternate"] = [
-                {
-                    "name": escape(language.name),
-                    "lang": code,
-                    "link": "./" if code == self.lang else (home if code == "en" else f"{home}{code}/"),
-                }
-                for code, language in sorted(languages.items(), key=lambda item: (item[0] != "en", item[0]))
-            ]
+        Material's search has no stemmer for Nepali, Bengali or Urdu: it indexes whole words, split on spaces and
+        the language's punctuation (the danda, the Urdu full stop...), without the trimmer that would strip
+        letters outside A-Z. Material prints the site name and the language names as HTML, unescaped."""
+        settings = edition(dataset, self.lang)
+        if settings.alternate:
+            config.extra["alternate"] = [{**alt, "name": escape(alt["name"])} for alt in settings.alternate]
+        if self.lang == "en":
+            return
+        config.theme["language"] = self.lang  # Nepali: overrides/partials/languages/ne.html
+        config.theme["direction"] = settings.direction
+        if settings.site_name:
+            config.site_name = escape(settings.site_name)
+        if config.site_url:
+            config.site_url = config.site_url.rstrip("/") + f"/{self.lang}/"
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        if search is not None:
+            search.config["lang"] = ["en"]
+            search.config["pipeline"] = ["stopWordFilter"]
+            if settings.search_separator:
+                search.config["separator"] = settings.search_separator
 
     def _listed(self, config_dir: Path, manifest: str | None) -> dict[str, PdfInfo]:
-        """Files to link: those listed in a manifest the full build writes (PDFs, working files), else none.
-
-        A translated edition lives in <site>/<lang>/; the files stay at the site root."""
-        if not manifest or not (config_dir / manifest).exists():
-            return {}
-        entries = json.loads((config_dir / manifest).read_text(encoding="utf-8"))
-        up = "../" if self.lang != "en" else ""
-        return {key: PdfInfo(**{**value, "path": up + value["path"]}) for key, value in entries.items()}
+        return listed_files(config_dir / manifest if manifest else None, self.lang)
 
     # ------------------------------------------------------------ pages
 
@@ -302,41 +271,3 @@ def _render_generated(page: MkPage, markdown_render: Any, config: Any, files: Fi
     page.present_anchor_ids = rendered.anchor_ids
     page.links_to_anchors = {}  # links in raw HTML are not MkDocs' to check: `tiptoolkit linkcheck` checks them
     return None
-
-
-class MacroData:
-    """What hand-written pages may use through mkdocs-macros: `{{ toolkit.ratification_matrix() }}` and counts."""
-
-    def __init__(self, dataset: Dataset, builder: SiteBuilder):
-        self._dataset = dataset
-        self._builder = builder
-
-    @property
-    def countries(self) -> list[dict[str, str]]:
-        return [{"id": c.id, "name": c.name} for c in analysis.countries_in_order(self._dataset)]
-
-    @property
-    def counts(self) -> dict[str, int]:
-        ds = self._dataset
-        return {
-            "countries": len(ds.countries),
-            "instruments": len(ds.instruments),
-            "articles": len(ds.articles),
-            "provisions": len(ds.provisions),
-            "standards": len(ds.standards),
-            "activities": len(ds.activities),
-        }
-
-    def country_list(self, page_src: str = "index.md") -> str:
-        """Every country, by name, linked from `page_src`: for the top of the home page."""
-        return self._builder._render("_country_list.j2", page_src)
-
-    def ratification_matrix(self, page_src: str = "index.md") -> str:
-        """The regional ratification matrix as HTML, links relative to `page_src`."""
-        ds = self._dataset
-        return self._builder._render(
-            "_matrix.j2",
-            page_src,
-            matrix=analysis.ratification_matrix(ds),
-            instruments=analysis.instruments_in_order(ds),
-        )

@@ -43,17 +43,26 @@ def joined_compounds(html: str) -> str:
 
 
 def add_joined_compounds(index_file: Path) -> None:
-    """Rewrite a search index in place with the joined compounds of each title and text."""
+    """Rewrite a search index in place with the joined compounds of each title and text.
+
+    Material's index (`docs`) gets them as extra fields, which its search configuration lists; Zensical's
+    (`items`) reads no extra field, so there they go at the end of each section's text."""
     if not index_file.is_file():
         return  # search is off (`tiptoolkit serve` without --search)
     index = json.loads(index_file.read_text(encoding="utf-8"))
-    fields = index["config"]["fields"]
-    for name in ("title", "text"):
-        if name not in fields:
-            continue
-        fields[name + JOINED] = dict(fields[name])
-        for doc in index["docs"]:
-            joined = joined_compounds(doc.get(name) or "")
+    if "items" in index:
+        for item in index["items"]:
+            joined = joined_compounds(f"{item.get('title') or ''} {item.get('text') or ''}")
             if joined:
-                doc[name + JOINED] = joined
+                item["text"] = f"{item.get('text') or ''} {joined}"
+    else:
+        fields = index["config"]["fields"]
+        for name in ("title", "text"):
+            if name not in fields:
+                continue
+            fields[name + JOINED] = dict(fields[name])
+            for doc in index["docs"]:
+                joined = joined_compounds(doc.get(name) or "")
+                if joined:
+                    doc[name + JOINED] = joined
     index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -12,6 +12,15 @@ from typing import ClassVar
 
 from tiptoolkit.build import build
 
+ENGINES = ("mkdocs", "zensical")
+SITES = {"mkdocs": "site", "zensical": "zensical_site"}  # the session fixture of each engine's build
+# The search box to click and the result links, as each engine's theme draws them (Zensical's search dialog is
+# in a shadow root, which Playwright's selectors enter).
+SEARCH = {
+    "mkdocs": ("input[data-md-component=search-query]", ".md-search-result__item a"),
+    "zensical": (".md-search__button", "dialog[aria-label=Search] ol[role=listbox] a"),
+}
+
 
 def build_site(root: Path, site_dir: Path, pdfs: bool = True, engine: str = "mkdocs") -> Path:
     code = build(root, site_dir, jobs=2, pdfs=pdfs, engine=engine)

@@ -4,14 +4,12 @@ no serious or critical violation. And the PDFs are tagged, with their language a
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pikepdf
 import pytest
 
 from tiptoolkit.dataset import DEFAULT_ROOT
 
-from .site_fixtures import serve
+from .site_fixtures import ENGINES, SEARCH, SITES, serve
 
 AXE = DEFAULT_ROOT.parent / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = {
@@ -24,9 +22,15 @@ PAGES = {
 SCHEMES = {"light": ("light", "default"), "dark": ("dark", "slate")}  # (prefers-color-scheme, Material scheme)
 
 
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request) -> str:
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def served(site: Path):
-    with serve(site) as url:
+def served(engine, request):
+    """Each engine's build of the site, served."""
+    with serve(request.getfixturevalue(SITES[engine])) as url:
         yield url
 
 
@@ -36,6 +40,26 @@ def axe_violations(page) -> list[dict]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+# Zensical's search dialog is drawn in a shadow root that our stylesheets and templates cannot reach (0.1.2): what
+# axe finds there, and why it stays. Only nodes inside a shadow root are excused (our pages have none).
+ENGINE_LIMITS = {
+    "zensical": {
+        "color-contrast": "each result's path (the section names) is drawn at 45% of the text colour, a fixed value "
+        "in its stylesheet: 3.4:1 on white",
+        "label-content-name-mismatch": "a result's accessible name is not the text it shows",
+    },
+}
+
+
+def beyond_engine_limits(violations: list[dict], engine: str) -> list[dict]:
+    limits = ENGINE_LIMITS.get(engine, {})
+    return [
+        v
+        for v in violations
+        if not (v["id"] in limits and all(isinstance(node["target"][0], list) for node in v["nodes"]))
+    ]
 
 
 def describe(violations: list[dict]) -> str:
@@ -74,13 +98,14 @@ def test_no_serious_accessibility_violations(chromium, served, site, name, schem
 @pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_search_results_have_no_serious_accessibility_violations(chromium, served, scheme):
+def test_search_results_have_no_serious_accessibility_violations(chromium, served, engine, scheme):
+    box, results = SEARCH[engine]
     context, page = open_page(chromium, served, "", scheme)
     try:
-        page.locator("input[data-md-component=search-query]").click()
+        page.locator(box).click()
         page.keyboard.type("trafficking", delay=20)
-        page.wait_for_selector(".md-search-result__item", timeout=15_000)
-        violations = axe_violations(page)
+        page.locator(results).first.wait_for(timeout=15_000)
+        violations = beyond_engine_limits(axe_violations(page), engine)
         assert violations == [], describe(violations)
     finally:
         context.close()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .site_fixtures import serve
+from .site_fixtures import ENGINES, SEARCH, SITES, serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -19,15 +19,6 @@ def browser(chromium):
     return chromium
 
 
-ENGINES = ("mkdocs", "zensical")
-# The search box to click and the result links, as each engine's theme draws them (Zensical's search dialog is
-# in a shadow root, which Playwright's selectors enter).
-SEARCH = {
-    "mkdocs": ("input[data-md-component=search-query]", ".md-search-result__item a"),
-    "zensical": (".md-search__button", "dialog[aria-label=Search] ol[role=listbox] a"),
-}
-
-
 @pytest.fixture(scope="module", params=ENGINES)
 def engine(request) -> str:
     return request.param
@@ -35,7 +26,7 @@ def engine(request) -> str:
 
 @pytest.fixture(scope="module")
 def built(engine, request) -> Path:
-    return request.getfixturevalue("site" if engine == "mkdocs" else "zensical_site")
+    return request.getfixturevalue(SITES[engine])
 
 
 @pytest.fixture(scope="module")
@@ -164,9 +155,15 @@ def test_heat_map_of_the_region_fits_its_column(page, base_url):
     assert svg["x"] + svg["width"] <= column["x"] + column["width"] + 1
 
 
+# Zensical's theme script is larger than Material's (177 KB against 114 KB, about 20 KB more once compressed):
+# the same pages cost that much more with it. The search index, most of the weight, is the same size in both.
+THEME_ALLOWANCE_KB = {"mkdocs": 0, "zensical": 25}
+
+
 @pytest.mark.parametrize(("path", "budget_kb"), [("", 400), ("countries/npl/", 450)])
-def test_page_weight_stays_light(page, base_url, path, budget_kb):
+def test_page_weight_stays_light(page, base_url, engine, path, budget_kb):
     """Everything the page loads, search index included, as a gzip-compressing server would send it."""
+    budget_kb += THEME_ALLOWANCE_KB[engine]
     raw: dict[str, int] = {}
     packed: dict[str, int] = {}
 

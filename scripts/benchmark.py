@@ -15,6 +15,9 @@ neighbours stay within the set. Then, in this one run:
   editing one of its contact agencies (its PDF, the PDFs of the countries that list it as a
   neighbour, and the regional edition, which lists every contact agency);
 - an edit of a shared standard: the PDFs whose cache key changes (all of them), counted without rendering;
+- the two site engines (`tiptoolkit build --engine mkdocs|zensical`): the English edition of the site,
+  no PDFs, with empty caches (cold, as on a fresh clone) and with the caches of the runs before (warm);
+  `--engines-only` runs this alone, at every size;
 - one `mkdocs build` with the tiptoolkit plugin against a plain `mkdocs build` (Material, same theme,
   features, overrides, nav and extensions, no tiptoolkit or macros plugin) of the very same pages
   captured as static Markdown;
@@ -343,6 +346,15 @@ def phase_export(root: str, out: str) -> dict[str, Any]:
     return {"pages": len(captured), **_rusage()}
 
 
+def phase_site(root: str, site: str, engine: str) -> dict[str, Any]:
+    """One engine's build of the site's English edition: validation, pages, the engine, the open data."""
+    from tiptoolkit.build import ENGINES
+
+    started = time.perf_counter()
+    ENGINES[engine](Path(root), Path(site))
+    return {"inner_seconds": time.perf_counter() - started, **_rusage()}
+
+
 def _plain(value: Any) -> Any:
     """Nav titles may be Markup: plain str, lists and dicts for YAML."""
     if isinstance(value, dict):
@@ -360,7 +372,9 @@ PHASES = {
     "pdf_ours": phase_pdf_ours,
     "pdf_bare": phase_pdf_bare,
     "export": phase_export,
+    "site": phase_site,
 }
+SITE_ENGINES = ("mkdocs", "zensical")
 
 
 def run_phase(name: str, **kwargs: Any) -> dict[str, Any]:
@@ -433,6 +447,39 @@ def index_page(path: str) -> bool:
     the open data page and the site-wide 404 page."""
     listing = {"index.html", "countries/index.html", "open-data/index.html", "404.html"}
     return path in listing or path.startswith("compare/")
+
+
+def bench_engines(root: Path, work: Path, args: argparse.Namespace, log) -> dict[str, Any]:
+    """Each engine's site build, cold (empty caches of parsed content and compiled templates) and warm (the
+    caches of the run before), best of `--site-repeats`, the engines taking turns so that both see the same
+    load on the machine."""
+    runs: dict[str, dict[str, list]] = {engine: {"cold": [], "warm": []} for engine in SITE_ENGINES}
+    saved = os.environ.get("TIPTOOLKIT_CACHE_DIR")
+    for _ in range(args.site_repeats):
+        for engine in SITE_ENGINES:
+            site, caches = work / f"{engine}-site", work / f"{engine}-caches"
+            shutil.rmtree(caches, ignore_errors=True)
+            for kind in ("cold", "warm"):
+                os.environ["TIPTOOLKIT_CACHE_DIR"] = str(caches)  # inherited by the phase's interpreter
+                runs[engine][kind].append(run_phase("site", root=str(root), site=str(site), engine=engine))
+    os.environ.pop("TIPTOOLKIT_CACHE_DIR", None)
+    if saved is not None:
+        os.environ["TIPTOOLKIT_CACHE_DIR"] = saved
+    out: dict[str, Any] = {"pages": sum(1 for _ in (work / "mkdocs-site").rglob("*.html"))}
+    for engine, kinds in runs.items():
+        for kind, results in kinds.items():
+            out[f"{engine}_{kind}_seconds"] = min(r["wall_seconds"] for r in results)
+            out[f"{engine}_{kind}_cpu"] = min(r["cpu_seconds"] for r in results)
+        out[f"{engine}_max_rss_kb"] = max(
+            max(r["self_max_rss_kb"], r["children_max_rss_kb"]) for r in kinds["cold"] + kinds["warm"]
+        )
+    for kind in ("cold", "warm"):
+        out[f"zensical_vs_mkdocs_{kind}"] = out[f"zensical_{kind}_cpu"] / out[f"mkdocs_{kind}_cpu"]
+    log(
+        f"  engines: MkDocs {out['mkdocs_cold_seconds']:.1f} s cold, {out['mkdocs_warm_seconds']:.1f} s warm; "
+        f"Zensical {out['zensical_cold_seconds']:.1f} s cold, {out['zensical_warm_seconds']:.1f} s warm"
+    )
+    return out
 
 
 def bench_size(size: int, work: Path, args: argparse.Namespace, log) -> dict[str, Any]:
@@ -813,6 +860,14 @@ def table(results: dict[str, Any]) -> str:
             "<= 1.5 GiB",
             r["peak_rss_kb"] <= 1.5 * 1_048_576,
         )
+    for key, e in results.get("engines", {}).items():
+        for kind in ("cold", "warm"):
+            row(
+                f"{key} countries: site by Zensical / by MkDocs, {kind}, CPU",
+                f"{e[f'zensical_{kind}_cpu']:.1f} / {e[f'mkdocs_{kind}_cpu']:.1f} s "
+                f"= {e[f'zensical_vs_mkdocs_{kind}']:.2f}x "
+                f"(wall {e[f'zensical_{kind}_seconds']:.1f} / {e[f'mkdocs_{kind}_seconds']:.1f} s)",
+            )
     keys = list(sizes)
     if len(keys) > 1:
         first, last = sizes[keys[0]], sizes[keys[-1]]
@@ -835,7 +890,7 @@ def table(results: dict[str, Any]) -> str:
             preview["median_seconds"] <= 2.0,
         )
     if pdf is None:
-        row("PDF rows (ours vs bare, reference, jobs)", "skipped (--no-pdf-compare)")
+        row("PDF rows (ours vs bare, reference, jobs)", "skipped (--no-pdf-compare or --engines-only)")
         return _format(rows, results)
     c = pdf["compare"]
     row(
@@ -943,6 +998,9 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip the size-independent PDF rows (ours vs bare, reference, 1 vs 2 jobs)",
     )
+    parser.add_argument(
+        "--engines-only", action="store_true", help="only the site engines, MkDocs against Zensical, at every size"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (printed)")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("phase_args", nargs="?", help=argparse.SUPPRESS)
@@ -983,17 +1041,24 @@ def main(argv: list[str] | None = None) -> int:
         "repeats": {"builds": args.repeats, "site": args.site_repeats, "pdf": args.pdf_repeats},
         "reference": str(args.reference) if args.reference.exists() else None,
         "sizes": {},
+        "engines": {},
     }
     from importlib.metadata import version
 
-    results["versions"] = {name: version(name) for name in ("weasyprint", "mkdocs", "mkdocs-material", "tiptoolkit")}
+    packages = ("weasyprint", "mkdocs", "mkdocs-material", "zensical", "tiptoolkit")
+    results["versions"] = {name: version(name) for name in packages}
     temp = Path(tempfile.mkdtemp(prefix="tiptoolkit-bench-"))
     try:
         for index, size in enumerate(sorted(sizes)):
             log(f"{size} countries")
             work = temp / str(size)
             work.mkdir()
+            if args.engines_only:
+                make_dataset(args.source, size, work / "toolkit_data")
+                results["engines"][str(size)] = bench_engines(work / "toolkit_data", work, args, log)
+                continue
             result = bench_size(size, work, args, log)
+            results["engines"][str(size)] = bench_engines(work / "toolkit_data", work, args, log)
             if index == 0:
                 results["preview"] = bench_preview(work, args, log)
             if index == 0 and not args.no_pdf_compare:

@@ -58,6 +58,12 @@ def test_benchmark_quick_run(tmp_path: Path) -> None:
     assert size["edit_contact"]["rendered"] == size["edit_contact"]["expected"]
     assert size["edit_shared"]["would_render"] == size["edit_shared"]["of"] == 3
     assert size["site_vs_plain"] > 0 and size["country_page_bytes"] > 0
+    engines = results["engines"]["2"]  # both engines built the site, cold and warm, and the ratio is theirs
+    assert engines["pages"] > 20
+    for kind in ("cold", "warm"):
+        ratio = engines[f"zensical_{kind}_cpu"] / engines[f"mkdocs_{kind}_cpu"]
+        assert engines[f"zensical_vs_mkdocs_{kind}"] == pytest.approx(ratio)
+    assert "2 countries: site by Zensical / by MkDocs, warm, CPU" in proc.stdout
     assert results["pdf"]["compare"]["pages"] == results["pdf"]["compare"]["bare_pages"]
     jobs = results["pdf"]["jobs"]
     assert jobs["one"]["seconds"] > 0 and jobs["two"]["seconds"] > 0 and jobs["pdfs"]

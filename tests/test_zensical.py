@@ -12,10 +12,12 @@ import sys
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
 from tiptoolkit.build import build
+from tiptoolkit.linkcheck import check_site, site_base_path
 from tiptoolkit.site import zensical
 
 # Files one engine writes and the other does not, or writes under another name: why it cannot be helped.
@@ -27,16 +29,20 @@ ENGINE_FILES = {
 }
 # Anchors one engine adds to every page: why.
 ENGINE_IDS = {"__skip": "the target of the 'skip to content' link: Zensical puts it inside the article"}
-PACKAGE = Path(__file__).resolve().parent.parent / "scripts" / "tiptoolkit"
+PROJECT = Path(__file__).resolve().parent.parent
+PACKAGE = PROJECT / "scripts" / "tiptoolkit"
 
 
 class Outline(HTMLParser):
-    """A page's article as readers and links see it: its headings (level, anchor, text) and every anchor in it."""
+    """A page's article as readers and links see it: its headings (level, anchor, text), every anchor in it and
+    every link from it."""
 
-    def __init__(self) -> None:
+    def __init__(self, url: str) -> None:
         super().__init__()
+        self.url = url
         self.headings: list[tuple[str, str | None, str]] = []
         self.ids: set[str] = set()
+        self.links: list[str] = []
         self._depth = 0
         self._heading: list | None = None
 
@@ -47,6 +53,8 @@ class Outline(HTMLParser):
             return
         if attributes.get("id") and attributes["id"] not in ENGINE_IDS:
             self.ids.add(attributes["id"])
+        if tag == "a" and attributes.get("href") is not None:
+            self.links.append(urljoin(self.url, attributes["href"]).replace("/index.html", "/"))
         if re.fullmatch(r"h[1-6]", tag):
             self._heading = [tag, attributes.get("id"), ""]
 
@@ -61,8 +69,10 @@ class Outline(HTMLParser):
             self._heading[2] += data
 
 
-def outline(path: Path) -> Outline:
-    parsed = Outline()
+def outline(path: Path, page: str) -> Outline:
+    """The outline of the page at `page` in the site, its links made absolute: `../` and `.././`, `#x` and
+    `./#x` lead to the same place."""
+    parsed = Outline(f"https://site.invalid/{page}")
     parsed.feed(path.read_text(encoding="utf-8"))
     return parsed
 
@@ -80,14 +90,19 @@ def edit_link(page: Path) -> str | None:
 
 
 def compare_pages(mkdocs: Path, zensical_site: Path) -> int:
-    """Assert both sites have the same files and, page by page, the same headings and anchors; the pages seen."""
+    """Assert both sites have the same files and, page by page, the same headings, anchors and links; the number
+    of pages compared."""
     assert files(mkdocs) == files(zensical_site)
     pages = sorted(f for f in files(mkdocs) if f.endswith(".html"))
     for page in pages:
-        ours, theirs = outline(mkdocs / page), outline(zensical_site / page)
+        ours, theirs = outline(mkdocs / page, page), outline(zensical_site / page, page)
         assert ours.headings, f"{page}: no heading in the MkDocs build"
         assert theirs.headings == ours.headings, page
         assert theirs.ids == ours.ids, (page, sorted(ours.ids ^ theirs.ids)[:10])
+        assert theirs.links == ours.links, (
+            page,
+            [(a, b) for a, b in zip(ours.links, theirs.links, strict=False) if a != b][:5],
+        )
     return len(pages)
 
 
@@ -96,6 +111,8 @@ def test_every_page_is_in_both_builds_with_the_same_headings_and_anchors(site: P
     """Every edition (English at the root, the translations in their folders), every page."""
     pages = compare_pages(site, zensical_site)
     assert pages > 300 and "ne/countries/npl/index.html" in files(zensical_site)
+    links = check_site(zensical_site, site_base_path(PROJECT / "mkdocs.yml"))
+    assert links.broken == [] and links.pages == pages, "\n".join(map(str, links.broken[:20]))
 
 
 @pytest.mark.slow

@@ -105,16 +105,17 @@ def site_content(
     *,
     lang: str = ENGLISH,
     directory_urls: bool = True,
+    links_from_source: bool = False,
     pdfs: dict[str, PdfInfo] | None = None,
     drafts: dict[str, PdfInfo] | None = None,
     data_prefix: str = "toolkit_data",
     stale_after_days: int = analysis.STALE_AFTER_DAYS,
 ) -> SiteContent:
-    """Every page of one edition of the site, and its navigation. Raises ContentClash when a page in `docs`
-    would hide a generated one."""
+    """Every page of one edition of the site, and its navigation; `links_from_source` as in `Linker`. Raises
+    ContentClash when a page in `docs` would hide a generated one."""
     builder = SiteBuilder(
         dataset,
-        Linker(directory_urls),
+        Linker(directory_urls, from_source=links_from_source),
         pdfs or {},
         drafts=drafts or {},
         data_prefix=data_prefix,

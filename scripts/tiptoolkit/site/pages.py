@@ -68,10 +68,15 @@ class Page:
 
 
 class Linker:
-    """Relative URLs between generated pages, for directory URLs (the site) and file URLs (the offline copy)."""
+    """Relative URLs between generated pages, for directory URLs (the site) and file URLs (the offline copy).
 
-    def __init__(self, use_directory_urls: bool = True):
+    `from_source`: links written from the page's source file (`countries/npl.md` links from `countries/`), not
+    from where it is published (`countries/npl/`). Zensical reads every relative link in a page, HTML included,
+    that way, and rewrites it for the published place; MkDocs leaves the HTML of a page as it is."""
+
+    def __init__(self, use_directory_urls: bool = True, from_source: bool = False):
         self.directory_urls = use_directory_urls
+        self.from_source = from_source
         self.href = functools.lru_cache(maxsize=65536)(self.href)  # pages link to the same few pages again and again
 
     def dest(self, src: str) -> str:
@@ -83,7 +88,7 @@ class Linker:
 
     def href(self, from_src: str, to: str, anchor: str | None = None) -> str:
         """Link from page `from_src` to a page (`x.md`) or a file (`toolkits/npl-en.pdf`)."""
-        here = posixpath.dirname(self.dest(from_src))
+        here = posixpath.dirname(from_src if self.from_source else self.dest(from_src))
         target = self.dest(to) if to.endswith(".md") else to
         if self.directory_urls and target.endswith("index.html"):
             target = target.removesuffix("index.html")

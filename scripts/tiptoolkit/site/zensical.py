@@ -68,6 +68,7 @@ def build(
             config_file.parent / read_configuration(config_file).get("docs_dir", "docs"),
             lang=lang,
             directory_urls=not offline,
+            links_from_source=True,
             pdfs=listed_files(pdf_manifest, lang),
             drafts=listed_files(drafts_manifest, lang),
             data_prefix=data_prefix,

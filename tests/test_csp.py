@@ -10,7 +10,7 @@ import pytest
 from tiptoolkit.csp import policy
 from tiptoolkit.dataset import DEFAULT_ROOT
 
-from .site_fixtures import serve
+from .site_fixtures import ENGINES, SEARCH, SITES, serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 README = DEFAULT_ROOT.parent / "README.md"
@@ -26,8 +26,10 @@ def test_readme_states_a_policy():
     assert readme_policies(), "the README's hosting section gives no Content-Security-Policy line"
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("which", ["hashed", "readme"])
-def test_site_works_under_the_policy(chromium, site, which):
+def test_site_works_under_the_policy(chromium, request, engine, which):
+    site = request.getfixturevalue(SITES[engine])
     if which == "hashed":
         header = policy(site)
     else:
@@ -49,16 +51,17 @@ def test_site_works_under_the_policy(chromium, site, which):
                 page.goto(url + path)
                 page.wait_for_load_state("networkidle")
                 assert page.evaluate("window.__csp") == [], path
-            # The palette toggle and its memory run through Material's inline scripts and localStorage.
+            # The palette toggle and its memory run through the theme's inline scripts and localStorage.
             page.goto(url)
             page.locator("label[for=__palette_1]").first.click()
             page.goto(url + "countries/npl/")
             assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+            box, results = SEARCH[engine]
             page.goto(url)
-            page.locator("input[data-md-component=search-query]").click()
+            page.locator(box).click()
             page.keyboard.type("non-punishment", delay=20)
-            page.wait_for_selector(".md-search-result__item", timeout=15_000)
-            links = page.eval_on_selector_all(".md-search-result__item a", "links => links.map(a => a.href)")
+            page.locator(results).first.wait_for(timeout=15_000)
+            links = page.locator(results).evaluate_all("links => links.map(a => a.href)")
             assert any("victim-protection/non-punishment/" in link for link in links), links
             assert page.evaluate("window.__csp") == []
             csp = [text for text in problems if "Content Security Policy" in text or "Refused to" in text]

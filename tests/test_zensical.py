@@ -20,6 +20,8 @@ from tiptoolkit.build import build
 from tiptoolkit.linkcheck import check_site, site_base_path
 from tiptoolkit.site import zensical
 
+from .site_fixtures import SEARCH, serve
+
 # Files one engine writes and the other does not, or writes under another name: why it cannot be helped.
 ENGINE_FILES = {
     "assets/": "each theme's own scripts, stylesheets and icons",
@@ -133,6 +135,35 @@ def test_the_downloads_and_the_open_data_are_the_same_files(site: Path, zensical
         assert names, folder
         for name in names:
             assert (zensical_site / name).read_bytes() == (site / name).read_bytes(), name
+
+
+def first_country_pages(chromium, site: Path, engine: str, names: list[str]) -> list[str | None]:
+    """For each name searched in the site as `engine` draws it, the first country page among the results."""
+    box, results = SEARCH[engine]
+    found = []
+    with serve(site) as url:
+        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        for name in names:
+            page.goto(url)
+            page.locator(box).click()
+            page.keyboard.type(name, delay=20)
+            page.locator(results).first.wait_for(timeout=30_000)
+            links = page.locator(results).evaluate_all("links => links.map(a => a.href)")
+            countries = [m.group(1) for link in links if (m := re.search(r"/countries/([a-z]{3})[/.]", link))]
+            found.append(countries[0] if countries else None)
+        context.close()
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_search_finds_the_same_country_pages_in_both_builds(chromium, site: Path, zensical_site: Path, dataset):
+    """Each country searched by its name: its own page is the first country page found, in both builds."""
+    ids = sorted(dataset.countries)
+    names = [dataset.countries[code].name for code in ids]
+    assert first_country_pages(chromium, site, "mkdocs", names) == ids
+    assert first_country_pages(chromium, zensical_site, "zensical", names) == ids
 
 
 @pytest.mark.slow

@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 import pytest
 
 from tiptoolkit.build import build
+from tiptoolkit.dataset import DEFAULT_ROOT
 from tiptoolkit.linkcheck import check_site, site_base_path
 from tiptoolkit.site import zensical
 
@@ -231,6 +232,26 @@ def test_a_failing_zensical_run_says_why_in_one_line(tmp_path):
         zensical.run(project, epoch=None)
     assert str(failed.value).startswith("Zensical could not build the site: ")
     assert "rstrip" in str(failed.value) and "Traceback" not in str(failed.value)
+
+
+@pytest.mark.slow
+def test_a_build_whose_zensical_run_fails_says_why_and_keeps_the_site(tmp_path, monkeypatch, capsys):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("the site before", encoding="utf-8")
+
+    def fails(project: Path, epoch: str | None) -> None:
+        raise zensical.ZensicalFailed("Zensical could not build the site: a reason in its own words")
+
+    monkeypatch.setattr(zensical, "run", fails)
+    assert build(DEFAULT_ROOT, site, pdfs=False, engine="zensical") == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == (
+        "build failed: Zensical could not build the site: a reason in its own words; site/ left as it was"
+    )
+    assert [p.name for p in site.iterdir()] == ["index.html"]
+    assert (site / "index.html").read_text(encoding="utf-8") == "the site before"
+    assert not list(tmp_path.glob(".site-*")) and not list(tmp_path.glob(".zensical-*"))
 
 
 def test_the_data_layer_and_the_pdfs_import_no_engine():

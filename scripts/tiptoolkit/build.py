@@ -249,7 +249,11 @@ def zensical_build(
     from .site import zensical
     from .site.content import data_prefix
 
-    dataset, _problems = validated(root)  # checked already: the build stops before any site on a problem
+    dataset, problems = validated(root)
+    if problems:  # `build` stops before any site on a problem; a direct call is told them too
+        raise zensical.ZensicalFailed(
+            f"the content has {len(problems)} problem(s):\n" + format_problems(problems, prefix=f"{root.name}/")
+        )
     zensical.build(
         dataset,
         PROJECT / "mkdocs.yml",

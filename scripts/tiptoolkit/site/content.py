@@ -33,14 +33,25 @@ class SiteContent:
     nav: list[Any]
 
     @property
-    def fallback_note(self) -> str:
-        """The note on a translated edition's page shown in English (empty in the English edition)."""
-        return self.builder.l10n.ts("fallback.page") if self.builder.lang != ENGLISH else ""
+    def abbreviations(self) -> dict[str, str]:
+        """Each glossary abbreviation and what it stands for, expanded on hover (site/abbreviations.py)."""
+        glossary = self.builder.ds.glossary
+        return {t.abbreviation: t.term for t in glossary.terms if t.abbreviation} if glossary else {}
 
-    @property
-    def reviewed_label(self) -> str:
-        """The label before a page's review date (overrides/partials/source-file.html)."""
-        return self.builder.l10n.ts("page.last_reviewed")
+    def page_settings(self, path: str) -> dict[str, str]:
+        """What the theme's templates read from the settings of the page at `path` (overrides/): the label of the
+        review date and the date, the note on a translated edition's page shown in English (main.html), and a
+        generated page's description, unescaped."""
+        generated = self.generated.get(path)
+        settings = {"last_reviewed_label": self.builder.l10n.ts("page.last_reviewed")}
+        if self.builder.lang != ENGLISH and (generated is None or generated.english_only):
+            settings["tk_fallback"] = self.builder.l10n.ts("fallback.page")
+        if generated is not None and generated.last_reviewed:
+            settings["last_reviewed"] = analysis.format_date(generated.last_reviewed)
+            settings["last_reviewed_iso"] = generated.last_reviewed.isoformat()  # the <time> element's datetime
+        if generated is not None and generated.description:
+            settings["description"] = generated.description[:300]
+        return settings
 
     @property
     def macros(self) -> MacroData:

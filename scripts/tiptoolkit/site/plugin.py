@@ -18,12 +18,11 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
 
-from .. import analysis
 from ..dataset import DEFAULT_ROOT, Dataset
 from ..problems import format_problems
 from . import fastpage, opendata
 from .abbreviations import expand_abbreviations
-from .content import WORKER_SHIM, ContentClash, data_prefix, edition, listed_files, site_content
+from .content import WORKER_SHIM, ContentClash, SiteContent, data_prefix, edition, listed_files, site_content
 from .pages import Page, PdfInfo, bytecode_cache, in_navigation
 from .searchindex import add_joined_compounds
 
@@ -74,7 +73,7 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         self.built: dict[str, str] = {}  # quick rebuilds: each generated page as last built, with the navigation
         self.building: dict[str, str] = {}
         self.lang = "en"
-        self.fallback_note = ""
+        self.content: SiteContent | None = None
         self.countries_section: Any = None
         self.offline = False
 
@@ -130,9 +129,8 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
             )
         except ContentClash as clash:
             raise PluginError(str(clash)) from clash
+        self.content = content
         self.generated = content.generated
-        self.fallback_note = content.fallback_note
-        self.reviewed_label = content.reviewed_label
         if not config.nav:
             config.nav = content.nav
         macros = config.plugins.get("macros")
@@ -223,27 +221,18 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         if generated is not None and not in_navigation(generated.path) and page.parent is None:
             # Its tab is shown active, its path (Countries) above the title, and the section's index beside it.
             page.parent = self.countries_section
-        page.meta["last_reviewed_label"] = self.reviewed_label
-        if self.lang != "en" and (generated is None or generated.english_only):
-            page.meta["tk_fallback"] = self.fallback_note  # overrides/main.html: a note, and the content as lang="en"
+        settings = self.content.page_settings(page.file.src_uri)
+        if "description" in settings:  # Material prints it into an attribute without escaping it
+            settings["description"] = str(escape(settings["description"]))
+        page.meta.update(settings)
         if generated is not None:
             # Generated pages never go through mkdocs-macros, whatever the page holds.
             page.meta["render_macros"] = False
             page.render = functools.partial(_render_generated, page, page.render)  # see site/fastpage.py
-            if generated.last_reviewed:
-                page.meta["last_reviewed"] = analysis.format_date(generated.last_reviewed)
-                page.meta["last_reviewed_iso"] = generated.last_reviewed.isoformat()  # the <time> element's datetime
-            if generated.description:
-                # Material prints `page.meta.description` into an attribute without escaping it.
-                page.meta["description"] = str(escape(generated.description[:300]))
         return markdown
 
     def on_page_content(self, html: str, page: MkPage, config: Any, files: Files) -> str:
-        return expand_abbreviations(html, self._abbreviations())
-
-    def _abbreviations(self) -> dict[str, str]:
-        glossary = self.dataset.glossary if self.dataset else None
-        return {t.abbreviation: t.term for t in glossary.terms if t.abbreviation} if glossary else {}
+        return expand_abbreviations(html, self.content.abbreviations)
 
     # ------------------------------------------------------------ open data
 

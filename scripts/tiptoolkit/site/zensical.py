@@ -20,7 +20,6 @@ from typing import Any
 import yaml
 from jinja2 import Environment, StrictUndefined
 
-from .. import analysis
 from ..dataset import Dataset
 from ..i18n import ENGLISH
 from . import opendata
@@ -38,7 +37,7 @@ ALTERNATE_LINK = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="[^"]*
 
 
 class ZensicalFailed(RuntimeError):
-    """Zensical stopped, or wrote no site: its own words."""
+    """Zensical stopped or wrote no site, or could not be given its pages: the reason in words."""
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -89,17 +88,9 @@ def write_project(project: Path, content: SiteContent, config_file: Path, *, lan
     docs = project / "docs"
     shutil.copytree(source / config["docs_dir"], docs, ignore=shutil.ignore_patterns("*.md"))
     for path in content.handwritten:
-        write_page(docs / path, *handwritten_page(source / config["docs_dir"] / path, content, lang))
+        write_page(docs / path, *handwritten_page(source / config["docs_dir"], path, content))
     for path, page in content.generated.items():
-        settings: dict[str, Any] = {"last_reviewed_label": content.reviewed_label}
-        if lang != ENGLISH and page.english_only:
-            settings["tk_fallback"] = content.fallback_note
-        if page.last_reviewed:
-            settings["last_reviewed"] = analysis.format_date(page.last_reviewed)
-            settings["last_reviewed_iso"] = page.last_reviewed.isoformat()
-        if page.description:
-            settings["description"] = page.description[:300]  # Zensical escapes it (Material does not)
-        write_page(docs / path, settings, page.markdown)
+        write_page(docs / path, content.page_settings(path), page.markdown)  # Zensical escapes the description
     overrides = source / config["theme"]["custom_dir"]
     shutil.copytree(
         overrides, project / "overrides", ignore=lambda folder, names: _material_only(overrides, folder, names)
@@ -155,19 +146,17 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def handwritten_page(path: Path, content: SiteContent, lang: str) -> tuple[dict[str, Any], str]:
-    """A page of docs/ as the MkDocs build shows it: its settings with ours added, and its body with its
+def handwritten_page(docs: Path, path: str, content: SiteContent) -> tuple[dict[str, Any], str]:
+    """The page `path` of `docs` as the MkDocs build shows it: its settings with ours added, and its body with its
     macros rendered when it asks for them (`render_macros: true`, as mkdocs-macros is configured)."""
-    text = path.read_text(encoding="utf-8")
+    text = (docs / path).read_text(encoding="utf-8")
     match = FRONT_MATTER.match(text)
     settings = (yaml.safe_load(match.group(1)) or {}) if match else {}
     body = text[match.end() :] if match else text
     if settings.pop("render_macros", False):
         environment = Environment(undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False)
         body = environment.from_string(body).render(toolkit=content.macros)
-    settings["last_reviewed_label"] = content.reviewed_label
-    if lang != ENGLISH:
-        settings["tk_fallback"] = content.fallback_note
+    settings.update(content.page_settings(path))
     return settings, body
 
 
@@ -192,7 +181,7 @@ def run(project: Path, epoch: str | None) -> None:
 
 def finish(site: Path, content: SiteContent, config: dict, *, offline: bool) -> None:
     """What our MkDocs plugin does to each page as MkDocs renders it, on Zensical's output."""
-    abbreviations = _abbreviations(content)
+    abbreviations = content.abbreviations
     edit_base = f"{config['repo_url'].rstrip('/')}/{config['edit_uri']}" if config.get("edit_uri") else None
     linker = content.builder.linker
     for path in [*content.generated, *content.handwritten]:
@@ -206,11 +195,6 @@ def finish(site: Path, content: SiteContent, config: dict, *, offline: bool) -> 
             html = ALTERNATE_LINK.sub("", html)
         page.write_text(html, encoding="utf-8")
     add_joined_compounds(site / "search.json")
-
-
-def _abbreviations(content: SiteContent) -> dict[str, str]:
-    glossary = content.builder.ds.glossary
-    return {t.abbreviation: t.term for t in glossary.terms if t.abbreviation} if glossary else {}
 
 
 def _edit_link(html: str, shown: str, edit_base: str, edit_path: str | None) -> str:

@@ -68,7 +68,8 @@ def test_new_country_writes_a_clean_complete_file(real_copy, capsys):
         "Lao People's Democratic Republic",
         "south-eastern-asia",
     )
-    assert {r.instrument for r in lao.ratifications} == set(ds.instruments)
+    # Every instrument Laos may join; not the SAARC Convention, open to SAARC's members only.
+    assert {r.instrument for r in lao.ratifications} == {"untoc", "tip-protocol", "som-protocol"}
     assert all(r.status is model.TreatyStatus.UNKNOWN for r in lao.ratifications)
     assert {a.provision for a in lao.coverage} == set(ds.provisions)  # every provision, not only the mandatory ones
     assert all(a.coverage is model.Coverage.UNKNOWN for a in lao.coverage)
@@ -82,15 +83,71 @@ def test_new_country_placeholders_stop_the_build_until_replaced(real_copy, tmp_p
     assert main(["--root", str(real_copy), "new-country", "lao"]) == 0
     assert build(real_copy, tmp_path / "site", pdfs=False) == 1
     assert "still the `TO-REPLACE` placeholder" in capsys.readouterr().err
-    path = real_copy / "countries" / "lao.yaml"
+    fill_placeholders(real_copy / "countries" / "lao.yaml")
+    assert validate(real_copy)[1] == []
+
+
+def fill_placeholders(path: Path) -> None:
+    """What an editor writes where `new-country` left TO-REPLACE: a summary and its source."""
     text = path.read_text(encoding="utf-8")
-    text = re.sub(r"summary: >-\n(  .*\n)+", "summary: Laos is a test country.\n", text)
+    text = re.sub(r"summary: >-\n(  .*\n)+", "summary: A test country.\n", text)
     text = text.replace(
         "'TO-REPLACE: the source of the summary (a statute, a gazette, a treaty status page)'", "A source"
     )
     text = text.replace("https://example.org/TO-REPLACE", "https://example.org/source")
     path.write_text(text, encoding="utf-8")
-    assert validate(real_copy)[1] == []
+
+
+def test_a_country_outside_saarc_is_not_asked_about_the_saarc_convention(real_copy, capsys):
+    """The SAARC Convention is open to SAARC's members only (`open_to`): Thailand gets no record to fill, no kit,
+    no PDF for it, is counted on the three instruments it may join, and the matrix says the fourth is not open to
+    it. A record for it is refused, in words."""
+    from tiptoolkit import analysis
+    from tiptoolkit.pdf.batch import jobs_for
+    from tiptoolkit.site.content import site_content
+
+    assert main(["--root", str(real_copy), "new-country", "tha"]) == 0
+    path = real_copy / "countries" / "tha.yaml"
+    assert "saarc" not in path.read_text(encoding="utf-8")
+    fill_placeholders(path)
+    ds, problems = validate(real_copy)
+    assert problems == []
+    tha = ds.countries["tha"]
+    assert [k.instrument.id for k in analysis.accession_kits(ds, tha)] == ["untoc", "tip-protocol", "som-protocol"]
+    assert [j.name for j in jobs_for(ds) if j.name.startswith("tha-accession")] == [
+        "tha-accession-untoc-en",
+        "tha-accession-tip-protocol-en",
+        "tha-accession-som-protocol-en",
+    ]
+    row = next(row for row in analysis.ratification_matrix(ds) if row[0].country.id == "tha")
+    assert [cell.label for cell in row] == ["Unknown", "Unknown", "Unknown", "Not open to it"]
+    assert [cell.applicable for cell in analysis.ratification_matrix(ds)[0]] == [True] * 4  # Afghanistan
+    pages = site_content(ds, DEFAULT_ROOT.parent / "docs").generated
+    assert "<strong>0 of 3</strong> instruments joined" in pages["countries/tha.md"].markdown
+    compare = pages["compare/ratifications.md"].markdown
+    assert compare.count(">Not open to it</span>") == 1
+
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "ratifications:\n",
+            "ratifications:\n  - instrument: saarc-convention\n    status: not-party\n"
+            "    sources:\n      - title: A source\n        url: https://example.org/s\n"
+            "    last_reviewed: 2026-11-01\n    confidence: low\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    problems = validate(real_copy)[1]
+    assert [(p.file, p.line, p.field, p.message) for p in problems] == [
+        (
+            "countries/tha.yaml",
+            text.splitlines().index("ratifications:") + 2,
+            "ratifications[0].instrument",
+            "SAARC Trafficking Convention is open only to AFG, BGD, BTN, IND, MDV, NPL, PAK, LKA: "
+            "remove this record (THA may not join it)",
+        )
+    ]
 
 
 def test_new_country_says_when_the_region_given_is_not_the_uns(real_copy, capsys):

@@ -112,6 +112,11 @@ class RatificationCell:
         return self.status is TreatyStatus.PARTY
 
     @property
+    def applicable(self) -> bool:
+        """Whether the country may join the instrument at all (a matrix shows the other cells as not applicable)."""
+        return open_to(self.instrument, self.country.id.upper())
+
+    @property
     def date(self) -> str | None:
         """The date that made the State a party (deposit), or of its signature if it has only signed."""
         if not self.record:
@@ -123,6 +128,8 @@ class RatificationCell:
     @property
     def label(self) -> str:
         """Short text for a matrix cell: `Party (accession, Aug 2014)`."""
+        if not self.applicable:
+            return "Not open to it"
         if not self.record:
             return "No record"
         status = {"party": "Party", "signatory": "Signed", "not-party": "Not yet party", "unknown": "Unknown"}[
@@ -146,6 +153,16 @@ def instruments_in_order(ds: Dataset) -> list[Instrument]:
     return sorted(ds.instruments.values(), key=lambda i: (rank[i.kind], i.entry_into_force, i.id))
 
 
+def open_to(instrument: Instrument, iso3: str) -> bool:
+    """Whether the State `iso3` may join `instrument`: every State may, unless the instrument names who may."""
+    return instrument.open_to is None or iso3 in instrument.open_to
+
+
+def instruments_open_to(ds: Dataset, country: Country) -> list[Instrument]:
+    """The instruments `country` may join, in order: the only ones it is assessed, counted and offered kits for."""
+    return [instrument for instrument in instruments_in_order(ds) if open_to(instrument, country.id.upper())]
+
+
 def countries_in_order(ds: Dataset) -> list[Country]:
     return sorted(ds.countries.values(), key=lambda c: c.name)
 
@@ -163,7 +180,7 @@ def ratification_matrix(ds: Dataset) -> list[list[RatificationCell]]:
 
 def not_joined(ds: Dataset, country: Country) -> list[RatificationCell]:
     """Instruments the country is not (yet) party to, from its records."""
-    return [cell for cell in (ratification(country, i) for i in instruments_in_order(ds)) if not cell.joined]
+    return [cell for cell in (ratification(country, i) for i in instruments_open_to(ds, country)) if not cell.joined]
 
 
 @dataclass(frozen=True)
@@ -177,7 +194,7 @@ class TimelineEvent:
 def timeline(ds: Dataset, country: Country) -> list[TimelineEvent]:
     """Signatures and deposits in date order."""
     events = []
-    for cell in (ratification(country, i) for i in instruments_in_order(ds)):
+    for cell in (ratification(country, i) for i in instruments_open_to(ds, country)):
         record = cell.record
         if not record:
             continue

@@ -330,6 +330,12 @@ class Instrument(Sourced):
     official_url: Url
     status_url: Url | None = Field(default=None, description="Page listing the parties.")
     treaty_collection_id: str | None = None
+    open_to: list[Iso3] | None = Field(
+        default=None,
+        description="The States that may join it, as ISO 3166-1 alpha-3 codes, when not every State may (a regional "
+        "convention open to the members of the organisation that made it). Left out: open to all States. A country "
+        "outside the list is not assessed, counted or offered an accession kit for it.",
+    )
     joining: Text = Field(description="How a State joins: signature and ratification, or accession.")
     entry_into_force_rule: Text = Field(description="When it enters into force for a State that joins.")
     reservations_allowed: list[Reservation] = Field(default_factory=list)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pycountry
 
-from .analysis import all_provisions, instruments_in_order
+from .analysis import all_provisions, instruments_in_order, open_to
 from .dataset import Dataset, today
 from .fmt import canonical
 from .problems import Problem
@@ -77,7 +77,7 @@ def country_yaml(ds: Dataset, iso3: str, region: str | None = None) -> str:
         "confidence: low",
         "ratifications:",
     ]
-    for instrument in instruments_in_order(ds):
+    for instrument in (i for i in instruments_in_order(ds) if open_to(i, code)):
         lines += [
             f"  - instrument: {instrument.id}",
             "    status: unknown",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pycountry
 
-from .analysis import frontline_sections, stale_since
+from .analysis import frontline_sections, instruments_open_to, stale_since
 from .dataset import DEFAULT_ROOT, Dataset, article_key, load_dataset, today, walk
 from .model import Coverage, Model, Obligation, SourceKind, TreatyStatus, date_range
 from .problems import Problem
@@ -221,6 +221,10 @@ ISO3 = {country.alpha_3 for country in pycountry.countries}
 
 
 def iso_codes_exist(ds: Dataset) -> Iterator[Problem]:
+    for instrument in ds.instruments.values():
+        for index, code in enumerate(instrument.open_to or ()):
+            if code not in ISO3:
+                yield ds.problem(instrument, "open_to", f"{code!r} is not an ISO 3166-1 alpha-3 code", index)
     for country in ds.countries.values():
         if country.id.upper() not in ISO3:
             yield ds.problem(country, "id", f"{country.id!r} is not an ISO 3166-1 alpha-3 code")
@@ -238,17 +242,27 @@ def iso_codes_exist(ds: Dataset) -> Iterator[Problem]:
 
 
 def every_instrument_recorded(ds: Dataset) -> Iterator[Problem]:
-    """A record per instrument; a record under a misspelt id is reported as that (references_resolve), not as a
-    missing record."""
+    """A record per instrument the country may join, and none for one it may not; a record under a misspelt id is
+    reported as that (references_resolve), not as a missing record."""
     for country in ds.countries.values():
         recorded = {record.instrument for record in country.ratifications}
         unknown = list(recorded - set(ds.instruments))
-        for missing in sorted(set(ds.instruments) - recorded - ds.failed):
+        open_ones = {i.id for i in instruments_open_to(ds, country)}
+        for missing in sorted(open_ones - recorded - ds.failed):
             if difflib.get_close_matches(missing, unknown, n=1, cutoff=0.75):
                 continue  # the misspelt record is reported where it is
             yield ds.problem(
                 country, "ratifications", f"no record for {missing!r}: add one (status `unknown` if not known)"
             )
+        for record in country.ratifications:
+            instrument = ds.instruments.get(record.instrument)
+            if instrument is not None and instrument.id not in open_ones:
+                yield ds.problem(
+                    record,
+                    "instrument",
+                    f"{instrument.short_title} is open only to {', '.join(instrument.open_to or ())}: "
+                    f"remove this record ({country.id.upper()} may not join it)",
+                )
 
 
 def ratification_consistent(ds: Dataset) -> Iterator[Problem]:

@@ -30,8 +30,8 @@ def _svg(width: int, height: int, chart_id: str, title: str, description: str, b
 
 
 def timeline(ds: Dataset, country: Country) -> Markup:
-    """Signatures (hollow) and ratifications or accessions (filled) per instrument, on a time axis."""
-    instruments = analysis.instruments_in_order(ds)
+    """Signatures (hollow) and ratifications or accessions (filled) per instrument it may join, on a time axis."""
+    instruments = analysis.instruments_open_to(ds, country)
     first_year, last_year = 2000, today().year + 1
     left, right, top, row = 190, 20, 30, 34
     width = 760

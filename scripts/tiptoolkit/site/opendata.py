@@ -60,6 +60,7 @@ def files(ds: Dataset) -> dict[str, str]:
             ]
             for row in analysis.ratification_matrix(ds)
             for cell in row
+            if cell.applicable  # an instrument not open to the country has no row
         ],
     )
     out["coverage.csv"] = _csv(

@@ -354,7 +354,7 @@ class SiteBuilder:
                 pdf=pdf,
                 pdf_lang=self.pdfs.get(f"{country.id}-{self.lang}") if self.lang != ENGLISH else None,
                 editions=self.editions(lambda code, c=country: f"{c.id}-{code}"),
-                cells=[analysis.ratification(country, i) for i in instruments],
+                cells=[analysis.ratification(country, i) for i in analysis.instruments_open_to(ds, country)],
                 timeline_svg=charts.timeline(ds, country),
                 coverage=analysis.coverage(ds, country),
                 assessed=analysis.assessed(ds, country),

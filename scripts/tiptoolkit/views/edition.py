@@ -155,7 +155,7 @@ def build_edition(ds: Dataset, iso3: str, lang: str) -> tuple[Edition, Localizer
         name=name,
         outline=outline,
         chapters=chapters,
-        instruments=[analysis.ratification(country, i) for i in analysis.instruments_in_order(ds)],
+        instruments=[analysis.ratification(country, i) for i in analysis.instruments_open_to(ds, country)],
         counts={c: sum(1 for r in coverage if r.coverage is c) for c in Coverage},
         mandatory_total=len(coverage),
         assessed=analysis.assessed(ds, country),

@@ -568,12 +568,12 @@ def _position(ds: Dataset, country: Country, instruments: list[Instrument]) -> P
     )
 
 
-def _country_chapters(ds: Dataset, tk: Toolkit, country: Country, instruments: list[Instrument]) -> None:
+def _country_chapters(ds: Dataset, tk: Toolkit, country: Country) -> None:
     """Summary, position, ratifications, accession kits, gap analysis, the provisions that close the gaps."""
     outline = tk.outline
     tk.chapters["summary"] = outline.add(1, "summary", "Executive summary")
     tk.chapters["position"] = outline.add(1, "position", f"{country.name} at a glance")
-    tk.position = _position(ds, country, instruments)
+    tk.position = _position(ds, country, analysis.instruments_open_to(ds, country))
     tk.chapters["ratifications"] = outline.add(1, "ratifications", "Ratifications")
     tk.ratifications = list(tk.position.instruments)
     tk.chapters["accession"] = outline.add(1, "accession", "Joining the remaining instruments")
@@ -659,7 +659,7 @@ def build_toolkit(ds: Dataset, iso3: str | None, lang: str = "en") -> Toolkit:
         neighbours = [contact for _, contacts in analysis.neighbour_contacts(ds, country) for contact in contacts]
         items = [country, *analysis.agreements(ds, country), *neighbours, *instruments, *laws, *shared]
         tk = _country_head(ds, country, lang, items)
-        _country_chapters(ds, tk, country, instruments)
+        _country_chapters(ds, tk, country)
     else:
         items = [*analysis.countries_in_order(ds), *instruments, *laws, *shared]
         tk = _regional_head(ds, lang, items)

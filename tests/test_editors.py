@@ -105,6 +105,7 @@ def test_a_country_outside_saarc_is_not_asked_about_the_saarc_convention(real_co
     from tiptoolkit import analysis
     from tiptoolkit.pdf.batch import jobs_for
     from tiptoolkit.site.content import site_content
+    from tiptoolkit.views.toolkit import build_toolkit
 
     assert main(["--root", str(real_copy), "new-country", "tha"]) == 0
     path = real_copy / "countries" / "tha.yaml"
@@ -122,8 +123,13 @@ def test_a_country_outside_saarc_is_not_asked_about_the_saarc_convention(real_co
     row = next(row for row in analysis.ratification_matrix(ds) if row[0].country.id == "tha")
     assert [cell.label for cell in row] == ["Unknown", "Unknown", "Unknown", "Not open to it"]
     assert [cell.applicable for cell in analysis.ratification_matrix(ds)[0]] == [True] * 4  # Afghanistan
-    pages = site_content(ds, DEFAULT_ROOT.parent / "docs").generated
+    content = site_content(ds, DEFAULT_ROOT.parent / "docs")
+    pages = content.generated
     assert "<strong>0 of 3</strong> instruments joined" in pages["countries/tha.md"].markdown
+    # The regional edition and the home page name both regions, from the data.
+    assert content.macros.regions == "South Asia and South-eastern Asia"
+    assert build_toolkit(ds, None).cover_title == "South Asia and South-eastern Asia"
+    assert build_toolkit(ds, "THA").summary.instruments == 3
     compare = pages["compare/ratifications.md"].markdown
     assert compare.count(">Not open to it</span>") == 1
 

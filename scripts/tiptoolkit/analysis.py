@@ -41,7 +41,7 @@ from .model import (
     TreatyAction,
     TreatyStatus,
 )
-from .regions import country_name
+from .regions import REGION_NAMES, country_name
 
 ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
 
@@ -161,6 +161,16 @@ def open_to(instrument: Instrument, iso3: str) -> bool:
 def instruments_open_to(ds: Dataset, country: Country) -> list[Instrument]:
     """The instruments `country` may join, in order: the only ones it is assessed, counted and offered kits for."""
     return [instrument for instrument in instruments_in_order(ds) if open_to(instrument, country.id.upper())]
+
+
+def region_name(region: str) -> str:
+    """A region's name for readers: `south-eastern-asia` -> `South-eastern Asia`."""
+    return REGION_NAMES.get(region, region)
+
+
+def region_names(ds: Dataset) -> list[str]:
+    """The names of the regions the content's countries are in, alphabetically."""
+    return sorted({region_name(country.region) for country in ds.countries.values()})
 
 
 def countries_in_order(ds: Dataset) -> list[Country]:

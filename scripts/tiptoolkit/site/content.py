@@ -167,6 +167,11 @@ class MacroData:
         return [{"id": c.id, "name": c.name} for c in analysis.countries_in_order(self._dataset)]
 
     @property
+    def regions(self) -> str:
+        """The regions of the content's countries, by name: `South Asia`, `South Asia and South-eastern Asia`."""
+        return " and ".join(analysis.region_names(self._dataset))
+
+    @property
     def counts(self) -> dict[str, int]:
         ds = self._dataset
         return {

@@ -51,7 +51,6 @@ from .common import (
 )
 from .kits import kit_views
 
-REGIONS = {"south-asia": "South Asia"}
 PLAN_STATUSES = ("", "Not started", "In progress", "Completed", "Delayed", "Dropped")
 
 
@@ -488,7 +487,7 @@ def _cooperation(ds: Dataset, tk: Toolkit, country: Country | None) -> None:
 
 
 def _country_head(ds: Dataset, country: Country, lang: str, items: list) -> Toolkit:
-    region = REGIONS.get(country.region, country.region)
+    region = analysis.region_name(country.region)
     return Toolkit(
         lang=lang,
         country=country,
@@ -520,8 +519,7 @@ def _country_head(ds: Dataset, country: Country, lang: str, items: list) -> Tool
 
 
 def _regional_head(ds: Dataset, lang: str, items: list) -> Toolkit:
-    regions = sorted({REGIONS.get(c.region, c.region) for c in ds.countries.values()}) or ["South Asia"]
-    region = ", ".join(regions)
+    region = " and ".join(analysis.region_names(ds))
     return Toolkit(
         lang=lang,
         country=None,

@@ -348,10 +348,10 @@ def phase_export(root: str, out: str) -> dict[str, Any]:
 
 def phase_site(root: str, site: str, engine: str) -> dict[str, Any]:
     """One engine's build of the site's English edition: validation, pages, the engine, the open data."""
-    from tiptoolkit.build import ENGINES
+    from tiptoolkit.build import site_builder
 
     started = time.perf_counter()
-    ENGINES[engine](Path(root), Path(site))
+    site_builder(engine)(Path(root), Path(site))
     return {"inner_seconds": time.perf_counter() - started, **_rusage()}
 
 

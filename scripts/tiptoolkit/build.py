@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -267,7 +267,13 @@ def zensical_build(
     )
 
 
-ENGINES = {"mkdocs": mkdocs_build, "zensical": zensical_build}
+ENGINES = ("mkdocs", "zensical")
+
+
+def site_builder(engine: str) -> Callable[..., None]:
+    """What builds one edition of the site with `engine`: `mkdocs_build` or `zensical_build`, looked up when
+    called (so that a test may replace either)."""
+    return {"mkdocs": mkdocs_build, "zensical": zensical_build}[engine]
 
 
 def zip_folder(folder: Path, target: Path, top: str) -> None:
@@ -294,7 +300,7 @@ def build_sites(
 
     English at the root, then each translated edition in <site>/<lang>/ (after: the engine empties its folder).
     `manifests` holds the PDFs' and the working files' manifests, in `staging/pending/<folder>/`."""
-    site_build = ENGINES[engine]
+    site_build = site_builder(engine)
     listed = {"pdf_manifest": manifests.get("toolkits"), "drafts_manifest": manifests.get("drafts")}
     site_build(root, staging / "site", epoch=epoch, **listed)
     for lang in editions:
@@ -337,7 +343,7 @@ def build(
     report: list | None = None,
     engine: str = "mkdocs",
 ) -> int:
-    """Build everything into `site_dir`, the site by `engine` (a key of ENGINES). Returns a process exit code.
+    """Build everything into `site_dir`, the site by `engine` (one of ENGINES). Returns a process exit code.
 
     `cache_dir` is the PDF cache (default .cache/pdf); `report`, when given, receives one
     `pdf.batch.Result` per PDF (rendered or taken from the cache).

@@ -163,6 +163,19 @@ def instruments_open_to(ds: Dataset, country: Country) -> list[Instrument]:
     return [instrument for instrument in instruments_in_order(ds) if open_to(instrument, country.id.upper())]
 
 
+def refs_open_to(ds: Dataset, country: Country | None, refs: Iterable[str]) -> list[str]:
+    """`refs` without those into an instrument `country` may not join: a legal basis it cannot invoke (all of them
+    for a regional edition, `country` None)."""
+    if country is None:
+        return list(refs)
+    iso3 = country.id.upper()
+    return [
+        ref
+        for ref in refs
+        if (instrument := ds.instruments.get(ref.partition("/")[0])) is None or open_to(instrument, iso3)
+    ]
+
+
 def region_name(region: str) -> str:
     """A region's name for readers: `south-eastern-asia` -> `South-eastern Asia`."""
     return REGION_NAMES.get(region, region)

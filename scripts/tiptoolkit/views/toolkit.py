@@ -460,7 +460,7 @@ def _cooperation(ds: Dataset, tk: Toolkit, country: Country | None) -> None:
     if coop is None:
         return
     tk.cooperation_intro = (coop.purpose, coop.scope)
-    tk.legal_basis = tuple(ref_label(ds, ref) for ref in coop.legal_basis)
+    tk.legal_basis = tuple(ref_label(ds, ref) for ref in analysis.refs_open_to(ds, country, coop.legal_basis))
     tk.sections["sop"] = tk.outline.add(2, "sop", "Standard operating procedure")
     tk.principles = list(coop.principles)
     tk.steps = [
@@ -470,7 +470,7 @@ def _cooperation(ds: Dataset, tk: Toolkit, country: Country | None) -> None:
             step.actor,
             step.action,
             step.time_limit,
-            tuple(ref_label(ds, r) for r in step.legal_basis),
+            tuple(ref_label(ds, r) for r in analysis.refs_open_to(ds, country, step.legal_basis)),
         )
         for number, step in enumerate(coop.steps, 1)
     ]

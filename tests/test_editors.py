@@ -133,7 +133,9 @@ def test_a_country_outside_saarc_is_not_asked_about_the_saarc_convention(real_co
     assert thailand.summary.instruments == 3
     # The cooperation procedure's legal basis: the SAARC articles only where they can be invoked.
     saarc = [label for label in nepal.legal_basis if label.startswith("SAARC")]
-    assert len(saarc) == 3 and [label for label in nepal.legal_basis if label not in saarc] == list(thailand.legal_basis)
+    assert len(saarc) == 3 and [label for label in nepal.legal_basis if label not in saarc] == list(
+        thailand.legal_basis
+    )
     assert not any("SAARC" in label for step in thailand.steps for label in step.legal_basis)
     assert any("SAARC" in label for step in nepal.steps for label in step.legal_basis)
     compare = pages["compare/ratifications.md"].markdown

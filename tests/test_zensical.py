@@ -216,6 +216,11 @@ def test_the_offline_copy_asks_nothing_of_the_network(zensical_site: Path, tmp_p
     scripts = re.findall(r'<script src="([^"]*)"', home)
     assert scripts and all(not src.startswith(("http:", "https:", "//")) for src in scripts), scripts
     assert '<link rel="alternate" href=' not in home  # each edition's sitemap, which file:// refuses
+    # Its search index, a script there, has the joined words too ("nonpunishment"), as the online one.
+    script = (tmp_path / "counter-trafficking-toolkit/search.js").read_text(encoding="utf-8")
+    assert script.startswith("var __index = {") and script.endswith("};")
+    index = json.loads(script.removeprefix("var __index = ").removesuffix(";"))
+    assert any(item["text"].endswith(" nonpunishment") for item in index["items"])
 
 
 def test_a_failing_zensical_run_says_why_in_one_line(tmp_path):

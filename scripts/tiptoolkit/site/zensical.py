@@ -195,6 +195,9 @@ def finish(site: Path, content: SiteContent, config: dict, *, offline: bool) -> 
             html = ALTERNATE_LINK.sub("", html)
         page.write_text(html, encoding="utf-8")
     add_joined_compounds(site / "search.json")
+    script = site / "search.js"  # the offline copy's index as a script (Zensical's offline plugin): the same again
+    if script.is_file():
+        script.write_text(f"var __index = {(site / 'search.json').read_text(encoding='utf-8')};", encoding="utf-8")
 
 
 def _edit_link(html: str, shown: str, edit_base: str, edit_path: str | None) -> str:

@@ -114,6 +114,7 @@ def make_dataset(source: Path, size: int, dest: Path) -> list[str]:
     if clones > len(pool):
         raise SystemExit(f"at most {len(chosen) + len(pool)} countries: pycountry has no more unused codes")
     ids = list(chosen)
+    clone_of: dict[str, str] = {}  # a clone's code: the real country's it copies
     for group in range(math.ceil(clones / len(order)) if clones > 0 else 0):
         members = order[: min(len(order), clones - group * len(order))]
         mapping = {code.upper(): pool[group * len(order) + i] for i, code in enumerate(members)}
@@ -130,7 +131,19 @@ def make_dataset(source: Path, size: int, dest: Path) -> list[str]:
                 agreement["parties"] = [mapping.get(p.upper(), p.upper()) for p in agreement["parties"]]
             _dump_yaml(doc, dest / "countries" / f"{new.lower()}.yaml")
             ids.append(new.lower())
+            clone_of[new] = code.upper()
+    _open_to_clones(dest, clone_of)
     return ids
+
+
+def _open_to_clones(dest: Path, clone_of: dict[str, str]) -> None:
+    """An instrument open to some States only (`open_to`) is open to their clones too: a clone stands in for its
+    original, records and kits included."""
+    for path in sorted((dest / "instruments").glob("*.yaml")):
+        doc = _load_yaml(path)
+        if doc.get("open_to") and clone_of:
+            doc["open_to"] = doc["open_to"] + [new for new, real in clone_of.items() if real in doc["open_to"]]
+            _dump_yaml(doc, path)
 
 
 def _edit_yaml(path: Path, change) -> None:

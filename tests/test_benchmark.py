@@ -88,6 +88,12 @@ def test_synthetic_dataset_is_valid_and_neighbours_stay_within(tmp_path: Path) -
     assert len(names) == 20, "every clone has its own name"
     for clone in clones:
         assert all(code.lower() in dataset.countries for code in clone.neighbours), clone.id
+    # A clone of a SAARC member may join the SAARC Convention as its original may, and keeps its record.
+    from tiptoolkit import analysis
+
+    saarc = dataset.instruments["saarc-convention"]
+    assert all(analysis.open_to(saarc, clone.id.upper()) for clone in clones)
+    assert all(any(r.instrument == "saarc-convention" for r in clone.ratifications) for clone in clones)
 
 
 def test_cache_no_change_one_country_and_shared_edits(

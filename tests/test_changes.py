@@ -153,3 +153,40 @@ def test_a_working_file_is_to_be_rebuilt_when_what_it_shows_changes(minimal: Pat
     drafts = {path for path in before if path.startswith("drafts/")}
     assert {"drafts/npl-amendment-bill-en.docx", "drafts/action-plan-template-en.xlsx"} <= drafts
     assert {path for path in drafts if before[path] != after[path]} == {"drafts/npl-amendment-bill-en.docx"}
+
+
+# fmt: off
+ITEM_LABELS = [
+    ("ratifications", {"instrument": "tip-protocol", "action": "accession"}, "TIP Protocol accession"),
+    ("ratifications", {"instrument": "no-such-treaty"}, "no-such-treaty record"),
+    ("coverage", {"provision": "som-model-law/art-1"}, "coverage of SOM model law art. 1"),
+    ("coverage", {"provision": "no-such-law/art-1"}, "coverage of no-such-law/art-1"),
+    ("articles", {"number": 6, "title": "Assistance"}, "Article 6 (Assistance)"),
+    ("provisions", {"number": "8", "title": "Offence"}, "art. 8 (Offence)"),
+    ("paragraphs", {"number": 2}, "paragraph 2"),
+    ("sources", {"title": "A report"}, "source “A report”"),
+    ("contacts", {"agency": "Border police"}, "contact Border police"),
+    ("terms", {"term": "victim"}, "term “victim”"),
+    ("joining_steps", {"title": "Deposit"}, "joining step “Deposit”"),
+    ("objectives", {"id": "o-1"}, "objective o-1"),
+    ("activities", {"id": "act-1"}, "activity act-1"),
+    ("checklist", {"id": "c-1"}, "checklist c-1"),
+    ("steps", {"id": "s-1"}, "step s-1"),
+    ("principles", {"id": "p-1"}, "principle p-1"),
+    ("options", {"id": "a"}, "option a"),
+    ("option_groups", {"id": "g-1"}, "option group g-1"),
+    # Any other list: its first non-empty name, in this order, else its place.
+    ("laws", {"title": "Act", "agency": "x", "name": "x", "term": "x", "label": "x", "id": "x"}, "Act"),
+    ("laws", {"title": "", "agency": "Ministry", "name": "x", "id": "x"}, "Ministry"),
+    ("laws", {"name": "Name", "term": "x", "label": "x", "id": "x"}, "Name"),
+    ("laws", {"term": "Term", "label": "x", "id": "x"}, "Term"),
+    ("laws", {"label": "Label", "id": "x"}, "Label"),
+    ("laws", {"id": "law-1"}, "law-1"),
+    ("laws", {"note": "no name"}, "laws #3"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("field", "item", "label"), ITEM_LABELS)
+def test_each_kind_of_list_item_is_named_as_readers_know_it(dataset, field, item, label):
+    assert Labeller(dataset).item(field, item, 2) == label

@@ -173,6 +173,18 @@ def _key(item: dict[str, Any], index: int) -> Any:
     return ("index", index)
 
 
+# List items named by their id, and the word for one of them ("activity act-1", not "activitie act-1").
+ITEM_NAMES = {
+    "objectives": "objective",
+    "activities": "activity",
+    "checklist": "checklist",
+    "steps": "step",
+    "principles": "principle",
+    "options": "option",
+    "option_groups": "option group",
+}
+
+
 class Labeller:
     """Names list items the way readers know them, using both datasets for instrument and provision titles."""
 
@@ -208,8 +220,8 @@ class Labeller:
                 return f"term “{item.get('term')}”"
             case "joining_steps":
                 return f"joining step “{item.get('title')}”"
-            case "objectives" | "activities" | "checklist" | "steps" | "principles" | "options" | "option_groups":
-                return f"{field_name.removesuffix('s').replace('_', ' ')} {item.get('id')}"
+            case field if field in ITEM_NAMES:
+                return f"{ITEM_NAMES[field]} {item.get('id')}"
         for name in ("title", "agency", "name", "term", "label", "id"):
             if item.get(name):
                 return str(item[name])

@@ -307,6 +307,8 @@ def phase_export(root: str, out: str) -> dict[str, Any]:
     from mkdocs.commands.build import build as run_mkdocs
     from mkdocs.config import load_config
 
+    from tiptoolkit.site.pages import plain_navigation
+
     os.environ["TIPTOOLKIT_DATA_DIR"] = root
     os.environ["TIPTOOLKIT_OFFLINE"] = "false"
     config = load_config(str(PROJECT / "mkdocs.yml"), site_dir=str(Path(out) / "scratch-site"))
@@ -353,7 +355,7 @@ def phase_export(root: str, out: str) -> dict[str, Any]:
     plain["theme"] = dict(plain["theme"], custom_dir=str(PROJECT / "overrides"))
     plain["docs_dir"] = str(docs)
     plain["plugins"] = [{"search": {"lang": "en"}}]
-    plain["nav"] = _plain(config.nav)
+    plain["nav"] = plain_navigation(config.nav)
     (Path(out) / "mkdocs.yml").write_text(yaml.safe_dump(plain, sort_keys=False, allow_unicode=True), encoding="utf-8")
     shutil.rmtree(Path(out) / "scratch-site", ignore_errors=True)
     return {"pages": len(captured), **_rusage()}
@@ -366,15 +368,6 @@ def phase_site(root: str, site: str, engine: str) -> dict[str, Any]:
     started = time.perf_counter()
     site_builder(engine)(Path(root), Path(site))
     return {"inner_seconds": time.perf_counter() - started, **_rusage()}
-
-
-def _plain(value: Any) -> Any:
-    """Nav titles may be Markup: plain str, lists and dicts for YAML."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return str(value) if isinstance(value, str) else value
 
 
 PHASES = {

@@ -4,8 +4,10 @@ and the Zensical export (site/zensical.py) are adapters over it."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,9 @@ from .pages import Linker, Page, PdfInfo, SiteBuilder, navigation
 # is listed already: the copy bundled in overrides/ (iframe-worker, MIT, from npm), so that the offline copy asks
 # nothing of the network.
 WORKER_SHIM = "assets/javascripts/iframe-worker-shim.js"
+# The head's links to the other editions (Material's and Zensical's base.html): the theme fetches each one's
+# sitemap.xml for them, which a browser refuses from file://, so the offline copy's pages go without.
+ALTERNATE_LINK = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="[^"]*">\s*')
 
 
 class ContentClash(ValueError):
@@ -32,7 +37,7 @@ class SiteContent:
     handwritten: list[str]  # docs/ pages in this edition, e.g. about.md
     nav: list[Any]
 
-    @property
+    @functools.cached_property
     def abbreviations(self) -> dict[str, str]:
         """Each glossary abbreviation and what it stands for, expanded on hover (site/abbreviations.py)."""
         glossary = self.builder.ds.glossary

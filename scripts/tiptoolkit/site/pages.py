@@ -581,6 +581,15 @@ def in_navigation(path: str) -> bool:
     return not (path.startswith("countries/") and path != "countries/index.md")
 
 
+def plain_navigation(value: Any) -> Any:
+    """A navigation as plain YAML for a configuration file: its escaped titles (`Markup`) as the strings they are."""
+    if isinstance(value, dict):
+        return {str(key): plain_navigation(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain_navigation(item) for item in value]
+    return str(value)
+
+
 def navigation(pages: list[Page], handwritten: list[str], t: Any = None) -> list[Any]:
     """The site's navigation, in reading order, for MkDocs' `nav` setting (titles escaped: see `_nav_title`)."""
     by_path = {page.path: page for page in pages}

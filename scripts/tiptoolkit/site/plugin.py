@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,16 @@ from ..dataset import DEFAULT_ROOT, Dataset
 from ..problems import format_problems
 from . import fastpage, opendata
 from .abbreviations import expand_abbreviations
-from .content import WORKER_SHIM, ContentClash, SiteContent, data_prefix, edition, listed_files, site_content
+from .content import (
+    ALTERNATE_LINK,
+    WORKER_SHIM,
+    ContentClash,
+    SiteContent,
+    data_prefix,
+    edition,
+    listed_files,
+    site_content,
+)
 from .pages import Page, PdfInfo, bytecode_cache, in_navigation
 from .searchindex import add_joined_compounds
 
@@ -32,7 +40,6 @@ PDF_MANIFEST_ENV = "TIPTOOLKIT_PDF_MANIFEST"
 DRAFTS_MANIFEST_ENV = "TIPTOOLKIT_DRAFTS_MANIFEST"  # the working files (Word, spreadsheets), set by `tiptoolkit build`
 DATA_DIR_ENV = "TIPTOOLKIT_DATA_DIR"  # set by `tiptoolkit build --root`
 OFFLINE_ENV = "TIPTOOLKIT_OFFLINE"  # set by `tiptoolkit build` for the offline copy
-ALTERNATE_LINK = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="[^"]*">\s*')  # Material's base.html
 LANG_ENV = "TIPTOOLKIT_LANG"  # the edition to build: `en` (default, the site root) or a code in toolkit_data/i18n
 
 
@@ -66,7 +73,6 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
 
     def __init__(self) -> None:
         self.dataset: Dataset | None = None
-        self.generated: dict[str, Page] = {}
         self.root: Path | None = None
         self.command = "build"
         self.dirty = False
@@ -76,6 +82,11 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         self.content: SiteContent | None = None
         self.countries_section: Any = None
         self.offline = False
+
+    @property
+    def generated(self) -> dict[str, Page]:
+        """The generated pages of this build, by source path (none before the configuration is read)."""
+        return self.content.generated if self.content else {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook keeps one plugin instance across the live preview's rebuilds.
@@ -130,7 +141,6 @@ class ToolkitPlugin(BasePlugin[ToolkitConfig]):
         except ContentClash as clash:
             raise PluginError(str(clash)) from clash
         self.content = content
-        self.generated = content.generated
         if not config.nav:
             config.nav = content.nav
         macros = config.plugins.get("macros")

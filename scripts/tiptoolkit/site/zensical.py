@@ -24,8 +24,8 @@ from ..dataset import Dataset
 from ..i18n import ENGLISH
 from . import opendata
 from .abbreviations import expand_abbreviations
-from .content import WORKER_SHIM, SiteContent, edition, listed_files, site_content
-from .pages import in_navigation
+from .content import ALTERNATE_LINK, WORKER_SHIM, SiteContent, edition, listed_files, site_content
+from .pages import in_navigation, plain_navigation
 from .searchindex import add_joined_compounds
 
 # Our overrides of Material's templates that Zensical's own templates make unneeded: its search dialog has an
@@ -33,7 +33,6 @@ from .searchindex import add_joined_compounds
 MATERIAL_ONLY = {"partials/search.html"}
 FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.DOTALL)
-ALTERNATE_LINK = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="[^"]*">\s*')
 
 
 class ZensicalFailed(RuntimeError):
@@ -60,11 +59,12 @@ def build(
     epoch: str | None = None,
 ) -> None:
     """One edition of the site into `site_dir` (replaced), from the configuration in `config_file`."""
+    config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader)
     with tempfile.TemporaryDirectory(prefix=".zensical-", dir=site_dir.parent) as folder:
         project = Path(folder)
         content = site_content(
             dataset,
-            config_file.parent / read_configuration(config_file).get("docs_dir", "docs"),
+            config_file.parent / config.setdefault("docs_dir", "docs"),
             lang=lang,
             directory_urls=not offline,
             links_from_source=True,
@@ -72,7 +72,7 @@ def build(
             drafts=listed_files(drafts_manifest, lang),
             data_prefix=data_prefix,
         )
-        config = write_project(project, content, config_file, lang=lang, offline=offline)
+        write_project(project, content, config, config_file.parent, lang=lang, offline=offline)
         run(project, epoch)
         finish(project / "site", content, config, offline=offline)
         opendata.write(dataset, project / "site")
@@ -81,10 +81,10 @@ def build(
         os.rename(project / "site", site_dir)
 
 
-def write_project(project: Path, content: SiteContent, config_file: Path, *, lang: str, offline: bool) -> dict:
-    """The pages in `project/docs`, the theme overrides in `project/overrides`, and `project/mkdocs.yml`."""
-    source = config_file.parent
-    config = configuration(config_file, content, lang=lang, offline=offline)
+def write_project(project: Path, content: SiteContent, config: dict, source: Path, *, lang: str, offline: bool) -> None:
+    """The pages in `project/docs`, the theme overrides in `project/overrides`, and `project/mkdocs.yml`: from the
+    project in `source` and its configuration `config`, which is completed for Zensical in place."""
+    configure(config, content, lang=lang, offline=offline)
     docs = project / "docs"
     shutil.copytree(source / config["docs_dir"], docs, ignore=shutil.ignore_patterns("*.md"))
     for path in content.handwritten:
@@ -98,22 +98,16 @@ def write_project(project: Path, content: SiteContent, config_file: Path, *, lan
     config.update(docs_dir="docs", site_dir="site")
     config["theme"]["custom_dir"] = "overrides"
     (project / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return config
 
 
 def _material_only(overrides: Path, folder: str, names: list[str]) -> list[str]:
     return [name for name in names if (Path(folder) / name).relative_to(overrides).as_posix() in MATERIAL_ONLY]
 
 
-def read_configuration(config_file: Path) -> dict:
-    return yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader)
-
-
-def configuration(config_file: Path, content: SiteContent, *, lang: str, offline: bool) -> dict:
-    """The project's mkdocs.yml with our plugin's part done: the navigation, the edition's language, the search
+def configure(config: dict, content: SiteContent, *, lang: str, offline: bool) -> None:
+    """The project's mkdocs.yml (`config`, changed in place) with our plugin's part done: the navigation, the edition's language, the search
     and offline plugins only (the macros are rendered here, see `handwritten_page`)."""
-    config = read_configuration(config_file)
-    config["nav"] = _plain(content.nav)  # titles stay escaped: Zensical prints them as HTML, as Material does
+    config["nav"] = plain_navigation(content.nav)  # titles stay escaped: Zensical prints them as HTML, as Material does
     # Country pages are reached from the countries index, not listed (see `pages.in_navigation`).
     config["not_in_nav"] = "\n".join(f"/{path}" for path in content.generated if not in_navigation(path))
     search: dict[str, Any] = {}
@@ -134,16 +128,6 @@ def configuration(config_file: Path, content: SiteContent, *, lang: str, offline
             config["site_url"] = config["site_url"].rstrip("/") + f"/{lang}/"
         if settings.search_separator:
             search["separator"] = settings.search_separator
-    return config
-
-
-def _plain(value: Any) -> Any:
-    """The navigation as plain YAML: escaped titles (`Markup`) as the strings they are."""
-    if isinstance(value, dict):
-        return {str(key): _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return str(value)
 
 
 def handwritten_page(docs: Path, path: str, content: SiteContent) -> tuple[dict[str, Any], str]:

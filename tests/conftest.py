@@ -12,7 +12,7 @@ from tiptoolkit.dataset import DEFAULT_ROOT
 from tiptoolkit.validate import validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
-TODAY = "2026-12-06"
+TODAY = "2026-12-08"
 
 
 @pytest.fixture(autouse=True)

@@ -149,7 +149,7 @@ def test_plan_inputs_cover_the_content_and_the_date(three: Path, monkeypatch: py
     assert batch.inputs_fingerprint(dataset) == before
     monkeypatch.setenv("TIPTOOLKIT_TODAY", "2030-01-01")
     assert batch.inputs_fingerprint(dataset) != before
-    monkeypatch.setenv("TIPTOOLKIT_TODAY", "2026-12-06")
+    monkeypatch.setenv("TIPTOOLKIT_TODAY", "2026-12-08")
     glossary = three / "glossary.yaml"
     glossary.write_text(glossary.read_text(encoding="utf-8") + "# a comment changes no HTML, but the inputs\n")
     dataset, _ = validate(three)

@@ -49,30 +49,26 @@ CONTRIBUTING = (PROJECT / "CONTRIBUTING.md").read_text(encoding="utf-8")
 
 
 def test_new_country_writes_a_clean_complete_file(real_copy, capsys):
-    assert main(["--root", str(real_copy), "new-country", "lao"]) == 0
-    assert "countries/lao.yaml" in capsys.readouterr().out
-    text = (real_copy / "countries" / "lao.yaml").read_text(encoding="utf-8")
+    assert main(["--root", str(real_copy), "new-country", "kaz"]) == 0
+    assert "countries/kaz.yaml" in capsys.readouterr().out
+    text = (real_copy / "countries" / "kaz.yaml").read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../schemas/country.schema.json\n")
     assert canonical(text) == text
     ds, problems = validate(real_copy)
     # Only what an editor alone can write is refused: the summary and its source, until replaced.
     assert [(p.file, p.field) for p in problems] == [
-        ("countries/lao.yaml", "summary"),
-        ("countries/lao.yaml", "sources[0].title"),
-        ("countries/lao.yaml", "sources[0].url"),
+        ("countries/kaz.yaml", "summary"),
+        ("countries/kaz.yaml", "sources[0].title"),
+        ("countries/kaz.yaml", "sources[0].url"),
     ]
     assert all("TO-REPLACE" in p.message for p in problems)
-    lao = ds.countries["lao"]
-    assert (lao.name, lao.official_name, lao.region) == (
-        "Laos",
-        "Lao People's Democratic Republic",
-        "south-eastern-asia",
-    )
-    # Every instrument Laos may join; not the SAARC Convention, open to SAARC's members only.
-    assert {r.instrument for r in lao.ratifications} == {"untoc", "tip-protocol", "som-protocol"}
-    assert all(r.status is model.TreatyStatus.UNKNOWN for r in lao.ratifications)
-    assert {a.provision for a in lao.coverage} == set(ds.provisions)  # every provision, not only the mandatory ones
-    assert all(a.coverage is model.Coverage.UNKNOWN for a in lao.coverage)
+    kaz = ds.countries["kaz"]
+    assert (kaz.name, kaz.official_name, kaz.region) == ("Kazakhstan", "Republic of Kazakhstan", "central-asia")
+    # Every instrument Kazakhstan may join; not the regional conventions, open to SAARC's or ASEAN's members only.
+    assert {r.instrument for r in kaz.ratifications} == {"untoc", "tip-protocol", "som-protocol"}
+    assert all(r.status is model.TreatyStatus.UNKNOWN for r in kaz.ratifications)
+    assert {a.provision for a in kaz.coverage} == set(ds.provisions)  # every provision, not only the mandatory ones
+    assert all(a.coverage is model.Coverage.UNKNOWN for a in kaz.coverage)
     assert "http://" not in text  # every address it writes is https
 
 
@@ -80,10 +76,10 @@ def test_new_country_placeholders_stop_the_build_until_replaced(real_copy, tmp_p
     # placeholders_replaced
     from tiptoolkit.build import build
 
-    assert main(["--root", str(real_copy), "new-country", "lao"]) == 0
+    assert main(["--root", str(real_copy), "new-country", "kaz"]) == 0
     assert build(real_copy, tmp_path / "site", pdfs=False) == 1
     assert "still the `TO-REPLACE` placeholder" in capsys.readouterr().err
-    fill_placeholders(real_copy / "countries" / "lao.yaml")
+    fill_placeholders(real_copy / "countries" / "kaz.yaml")
     assert validate(real_copy)[1] == []
 
 
@@ -98,48 +94,68 @@ def fill_placeholders(path: Path) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def test_a_country_outside_saarc_is_not_asked_about_the_saarc_convention(real_copy, capsys):
-    """The SAARC Convention is open to SAARC's members only (`open_to`): Thailand gets no record to fill, no kit,
-    no PDF for it, is counted on the three instruments it may join, and the matrix says the fourth is not open to
-    it. A record for it is refused, in words."""
+def test_a_country_outside_both_regions_gets_its_own_region_and_nothing_of_south_asia(real_copy):
+    """Kenya, added with `new-country`, is in neither region of the content. The SAARC Convention is open to
+    SAARC's members only (`open_to`): Kenya gets no record to fill, no kit and no PDF for it, and is counted on the
+    instruments it may join. Its region, which has no file, is built under its UN name: a page, a regional toolkit,
+    its own matrix and heat map. Nothing it is shown speaks of South Asia. A SAARC record is refused, in words."""
     from tiptoolkit import analysis
-    from tiptoolkit.pdf.batch import jobs_for
+    from tiptoolkit.pdf.batch import job_html, jobs_for
     from tiptoolkit.site.content import site_content
     from tiptoolkit.views.toolkit import build_toolkit
 
-    assert main(["--root", str(real_copy), "new-country", "tha"]) == 0
-    path = real_copy / "countries" / "tha.yaml"
+    assert main(["--root", str(real_copy), "new-country", "ken"]) == 0
+    path = real_copy / "countries" / "ken.yaml"
     assert "saarc" not in path.read_text(encoding="utf-8")
     fill_placeholders(path)
     ds, problems = validate(real_copy)
     assert problems == []
-    tha = ds.countries["tha"]
-    assert [k.instrument.id for k in analysis.accession_kits(ds, tha)] == ["untoc", "tip-protocol", "som-protocol"]
-    assert [j.name for j in jobs_for(ds) if j.name.startswith("tha-accession")] == [
-        "tha-accession-untoc-en",
-        "tha-accession-tip-protocol-en",
-        "tha-accession-som-protocol-en",
-    ]
-    row = next(row for row in analysis.ratification_matrix(ds) if row[0].country.id == "tha")
-    assert [cell.label for cell in row] == ["Unknown", "Unknown", "Unknown", "Not open to it"]
-    assert [cell.applicable for cell in analysis.ratification_matrix(ds)[0]] == [True] * 4  # Afghanistan
+    kenya = ds.countries["ken"]
+    universal = [i.id for i in analysis.instruments_in_order(ds) if i.open_to is None]
+    assert [k.instrument.id for k in analysis.accession_kits(ds, kenya)] == universal
+    jobs = {job.name: job for job in jobs_for(ds)}
+    assert [name for name in jobs if name.startswith("ken-accession")] == [f"ken-accession-{i}-en" for i in universal]
+    assert jobs["region-eastern-africa-en"].region == "eastern-africa"
+    assert jobs["toolkit-en"].region == jobs["region-south-asia-en"].region == "south-asia"  # the older name
+    (region,) = [r for r in analysis.regions(ds) if r.id == "eastern-africa"]
+    assert (region.name, region.countries, region.regional_instruments) == ("Eastern Africa", [kenya], [])
+    assert [[cell.label for cell in row] for row in region.matrix] == [["Unknown"] * len(universal)]
     content = site_content(ds, DEFAULT_ROOT.parent / "docs")
     pages = content.generated
-    assert "<strong>0 of 3</strong> instruments joined" in pages["countries/tha.md"].markdown
-    # The regional edition and the home page name both regions, from the data.
-    assert content.macros.regions == "South Asia and South-eastern Asia"
-    assert build_toolkit(ds, None).cover_title == "South Asia and South-eastern Asia"
-    thailand, nepal = build_toolkit(ds, "THA"), build_toolkit(ds, "NPL")
-    assert thailand.summary.instruments == 3
+    assert f"<strong>0 of {len(universal)}</strong> instruments joined" in pages["countries/ken.md"].markdown
+    assert build_toolkit(region.dataset, None).cover_title == "Eastern Africa"
+    kenya_tk, nepal_tk = build_toolkit(ds, "KEN"), build_toolkit(ds, "NPL")
+    assert kenya_tk.summary.instruments == len(universal)
     # The cooperation procedure's legal basis: the SAARC articles only where they can be invoked.
-    saarc = [label for label in nepal.legal_basis if label.startswith("SAARC")]
-    assert len(saarc) == 3 and [label for label in nepal.legal_basis if label not in saarc] == list(
-        thailand.legal_basis
-    )
-    assert not any("SAARC" in label for step in thailand.steps for label in step.legal_basis)
-    assert any("SAARC" in label for step in nepal.steps for label in step.legal_basis)
-    compare = pages["compare/ratifications.md"].markdown
-    assert compare.count(">Not open to it</span>") == 1
+    saarc = [label for label in nepal_tk.legal_basis if label.startswith("SAARC")]
+    assert len(saarc) == 3 and set(kenya_tk.legal_basis) == set(nepal_tk.legal_basis) - set(saarc)
+    assert not any("SAARC" in label for step in kenya_tk.steps for label in step.legal_basis)
+    assert any("SAARC" in label for step in nepal_tk.steps for label in step.legal_basis)
+    # What Kenya's readers are shown: its page, its region's page, its toolkit, its region's toolkit.
+    shown = {
+        "its page": pages["countries/ken.md"].markdown,
+        "its region's page": pages["regions/eastern-africa.md"].markdown,
+        "its toolkit": job_html(ds, jobs["ken-en"]),
+        "its region's toolkit": job_html(ds, jobs["region-eastern-africa-en"]),
+    }
+    for what, text in shown.items():
+        assert not re.search(r"South\s+Asia", text), f"{what} speaks of South Asia"
+    # SAARC's treaty and organisation are not offered to it: no glossary entry, abbreviation, review date or
+    # article implemented (the shared commentary may still compare a provision with the SAARC Convention).
+    region_tk = build_toolkit(region.dataset, None)
+    for edition, other in (
+        (kenya_tk, nepal_tk),
+        (region_tk, build_toolkit(analysis.region_dataset(ds, "south-asia"), None)),
+    ):
+        saarc_terms = {"saarc", "saarc-convention"}
+        assert not saarc_terms & {t.id for t in edition.terms} and saarc_terms <= {t.id for t in other.terms}
+        assert "SAARC" not in dict(edition.abbreviations) and "SAARC" in dict(other.abbreviations)
+        assert not any("SAARC" in r.what for r in edition.reviewed)
+        implemented = [label for g in edition.provision_groups for item in g.items for label in item.implements]
+        assert not any(label.startswith("SAARC") for label in implemented)
+    implemented = [label for g in region_tk.provision_groups for item in g.items for label in item.implements]
+    assert implemented and any(label.startswith("TIP Protocol") for label in implemented)
+    assert "Not open to it" not in pages["compare/ratifications.md"].markdown  # each region its own instruments
 
     text = path.read_text(encoding="utf-8")
     path.write_text(
@@ -155,21 +171,21 @@ def test_a_country_outside_saarc_is_not_asked_about_the_saarc_convention(real_co
     problems = validate(real_copy)[1]
     assert [(p.file, p.line, p.field, p.message) for p in problems] == [
         (
-            "countries/tha.yaml",
+            "countries/ken.yaml",
             text.splitlines().index("ratifications:") + 2,
             "ratifications[0].instrument",
             "SAARC Trafficking Convention is open only to AFG, BGD, BTN, IND, MDV, NPL, PAK, LKA: "
-            "remove this record (THA may not join it)",
+            "remove this record (KEN may not join it)",
         )
     ]
 
 
 def test_new_country_says_when_the_region_given_is_not_the_uns(real_copy, capsys):
-    assert main(["--root", str(real_copy), "new-country", "lao", "--region", "south-asia"]) == 0
+    assert main(["--root", str(real_copy), "new-country", "kaz", "--region", "south-asia"]) == 0
     err = capsys.readouterr().err
-    assert "the UN M49 classification puts LAO in south-eastern-asia" in err and "`region: south-asia`" in err
-    assert "region: south-asia\n" in (real_copy / "countries" / "lao.yaml").read_text(encoding="utf-8")
-    assert main(["--root", str(real_copy), "new-country", "tha"]) == 0
+    assert "the UN M49 classification puts KAZ in central-asia" in err and "`region: south-asia`" in err
+    assert "region: south-asia\n" in (real_copy / "countries" / "kaz.yaml").read_text(encoding="utf-8")
+    assert main(["--root", str(real_copy), "new-country", "uzb"]) == 0
     assert "UN M49" not in capsys.readouterr().err  # no region given: the UN's, and nothing to say
 
 
@@ -358,10 +374,12 @@ def test_diff_reports_a_ratification_date_with_its_pages_and_pdfs(repo, capsys):
         assert f"- {root}{page}\n" in report, page
     assert "countries/bgd/" not in report
     downloads = report.split("### Downloads that will be rebuilt")[1].split("###")[0]
-    # The toolkits that show the date: Nepal's, in English and Nepali, and the regional edition. India's lists
-    # Nepal as a neighbour but shows none of its treaty dates: its bytes do not change.
+    # The toolkits that show the date: Nepal's, in English and Nepali, and South Asia's (under both its names).
+    # India's lists Nepal as a neighbour but shows none of its treaty dates: its bytes do not change; nor do South-East
+    # Asia's.
     assert re.findall(r"`(\S+)`", downloads.split("Also rebuilt")[0]) == [
         "toolkits/npl-en.pdf",
+        "toolkits/region-south-asia-en.pdf",
         "toolkits/toolkit-en.pdf",
         "toolkits/npl-ne.pdf",
     ]

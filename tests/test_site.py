@@ -13,7 +13,7 @@ import pytest
 from markupsafe import escape
 
 from tiptoolkit import analysis
-from tiptoolkit.dataset import DEFAULT_ROOT
+from tiptoolkit.dataset import DEFAULT_ROOT, load_dataset
 
 pytestmark = pytest.mark.slow
 
@@ -106,11 +106,15 @@ def test_abbreviations_expand_on_hover(site):
 
 
 def test_charts_are_inline_svg_with_title_description_and_table(site):
+    """One heat map per region, each with its own ids (one page holds them all) and a table after it."""
     page = html(site, "compare/coverage")
     assert re.search(
-        r'<svg class="tk-chart"[^>]*role="img"[^>]*aria-labelledby="coverage-heatmap-title coverage-heatmap-desc"', page
+        r'<svg class="tk-chart"[^>]*role="img"[^>]*aria-labelledby="coverage-south-asia-title coverage-south-asia-desc"',
+        page,
     )
-    assert '<title id="coverage-heatmap-title">' in page and 'id="table"' in page
+    assert '<title id="coverage-south-asia-title">' in page and 'id="table-south-asia"' in page
+    ids = re.findall(r'<title id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)) == len({c.region for c in load_dataset()[0].countries.values()})
     assert '<svg class="tk-chart"' in html(site, "countries/npl")
 
 
@@ -186,8 +190,8 @@ def test_search_index_leaves_out_what_the_comparisons_repeat(site):
     index = json.loads((site / "search/search_index.json").read_text())
     text = {doc["location"]: doc["text"] for doc in index["docs"]}
     assert text["compare/coverage/#sources"] == text["compare/ratifications/#sources"] == ""
-    assert "Afghanistan" not in text["compare/coverage/"]  # the heat map's column labels
-    assert "Not assessed" in text["compare/coverage/#table"]
+    assert "Afghanistan" not in text["compare/coverage/#south-asia"]  # the heat map's column labels
+    assert "Not assessed" in text["compare/coverage/#table-south-asia"]
     assert "<li>" in text["countries/npl/#sources"]
     page = html(site, "compare/coverage")
     assert page.count("<li>") > 50 and "<svg" in page

@@ -320,6 +320,18 @@ def test_checklist_answers_are_yes_partly_or_no(minimal):
     assert "protection_checklist[0].answers.open" in message and "'yes', 'partly' or 'no'" in message
 
 
+def test_two_regions_cannot_publish_under_one_older_name(real_copy):
+    """Both regions asking for `toolkit-en.pdf`: the second is told which region already has it."""
+    # pdf_alias_unique
+    other = real_copy / "regions/south-eastern-asia.yaml"
+    edit(other, "last_reviewed:", "pdf_alias: toolkit\nlast_reviewed:")
+    line = other.read_text(encoding="utf-8").splitlines().index("pdf_alias: toolkit") + 1
+    assert messages(real_copy) == [
+        f"regions/south-eastern-asia.yaml:{line}: pdf_alias: south-asia already publishes its toolkit as "
+        "toolkit-en.pdf: remove one of the two `pdf_alias`"
+    ]
+
+
 def test_every_rule_is_exercised():
     """Every rule has a test that names it in a `# rule_name` comment (keeps the suite honest as rules are added)."""
     source = "\n".join(path.read_text() for path in Path(__file__).parent.glob("test_*.py"))
@@ -384,7 +396,7 @@ def test_stale_lists_old_reviews(minimal):
     assert not problems
     assert stale(dataset, 60) == []
     old = stale(dataset, 10)
-    assert old and all("last reviewed 2026-11-01, 35 days ago" in p.message for p in old)
+    assert old and all("last reviewed 2026-11-01, 37 days ago" in p.message for p in old)
     assert all(p.field.endswith("last_reviewed") for p in old)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from pydantic import BaseModel
@@ -33,11 +33,13 @@ from .model import (
     Provision,
     Ratification,
     ReferralForm,
+    RegionProfile,
     Reservation,
     SopStep,
     Source,
     SourceKind,
     Standard,
+    Term,
     TreatyAction,
     TreatyStatus,
 )
@@ -48,11 +50,7 @@ ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", 
 
 def article_label(instrument: Instrument, article: Article) -> str:
     """`Article 6`, or `Article IX` for an instrument numbered in Roman numerals."""
-    number = (
-        ROMAN[article.number]
-        if instrument.kind == "regional-convention" and article.number < len(ROMAN)
-        else article.number
-    )
+    number = ROMAN[article.number] if instrument.numerals == "roman" and article.number < len(ROMAN) else article.number
     return f"Article {number}"
 
 
@@ -164,26 +162,99 @@ def instruments_open_to(ds: Dataset, country: Country) -> list[Instrument]:
 
 
 def refs_open_to(ds: Dataset, country: Country | None, refs: Iterable[str]) -> list[str]:
-    """`refs` without those into an instrument `country` may not join: a legal basis it cannot invoke (all of them
-    for a regional edition, `country` None)."""
-    if country is None:
-        return list(refs)
-    iso3 = country.id.upper()
-    return [
-        ref
-        for ref in refs
-        if (instrument := ds.instruments.get(ref.partition("/")[0])) is None or open_to(instrument, iso3)
-    ]
+    """`refs` into the instruments `country` may join: the legal basis it can invoke. For a regional edition
+    (`country` None, `ds` narrowed by `region_dataset`), the refs into the instruments of its region."""
+
+    def open_here(ref: str) -> bool:
+        instrument = ds.article_instrument.get(article_key(ref)) or ds.instruments.get(ref.partition("/")[0])
+        if instrument is None:  # not an instrument's article: nothing to filter
+            return True
+        return instrument.id in ds.instruments and (country is None or open_to(instrument, country.id.upper()))
+
+    return [ref for ref in refs if open_here(ref)]
 
 
-def region_name(region: str) -> str:
-    """A region's name for readers: `south-eastern-asia` -> `South-eastern Asia`."""
-    return REGION_NAMES.get(region, region)
+def glossary_terms(ds: Dataset, country: Country | None) -> list[Term]:
+    """The glossary of an edition: without the terms that name an instrument its readers may not join or the
+    organisation of a region it does not cover (`country` None: a regional edition, `ds` narrowed)."""
+    if ds.glossary is None:
+        return []
+    every_instrument = {instrument.id for instrument in ds.article_instrument.values()}
+    joinable = {i.id for i in (instruments_open_to(ds, country) if country else ds.instruments.values())}
+    covered = {country.region} if country else {c.region for c in ds.countries.values()}
+    elsewhere = {o.id for r in ds.regions.values() if r.id not in covered for o in r.organisations}
+    hidden = (every_instrument - joinable) | elsewhere
+    return [term for term in ds.glossary.terms if term.id not in hidden]
+
+
+def region_name(ds: Dataset, region: str) -> str:
+    """A region's name for readers: from its file when it has one (`South-East Asia`), else its UN M49 name."""
+    profile = ds.regions.get(region)
+    return profile.name if profile else REGION_NAMES.get(region, region)
 
 
 def region_names(ds: Dataset) -> list[str]:
     """The names of the regions the content's countries are in, alphabetically."""
-    return sorted({region_name(country.region) for country in ds.countries.values()})
+    return sorted({region_name(ds, country.region) for country in ds.countries.values()})
+
+
+def region_dataset(ds: Dataset, region: str) -> Dataset:
+    """The content narrowed to one region: its countries, and the instruments open to any of them. What a regional
+    edition and a region's comparisons are made from; everything else (model laws, shared texts) is shared."""
+    countries = {key: c for key, c in ds.countries.items() if c.region == region}
+    members = {key.upper() for key in countries}
+    instruments = {key: i for key, i in ds.instruments.items() if i.open_to is None or members.intersection(i.open_to)}
+    return replace(ds, countries=countries, instruments=instruments)
+
+
+@dataclass(frozen=True)
+class RegionView:
+    """A region as readers meet it: what its file says (when it has one) and its part of the content."""
+
+    id: str
+    name: str
+    profile: RegionProfile | None
+    dataset: Dataset  # narrowed by `region_dataset`
+
+    @property
+    def countries(self) -> list[Country]:
+        return countries_in_order(self.dataset)
+
+    @property
+    def instruments(self) -> list[Instrument]:
+        return instruments_in_order(self.dataset)
+
+    @property
+    def regional_instruments(self) -> list[Instrument]:
+        """The instruments only some States may join: the region's own treaties."""
+        return [i for i in self.instruments if i.open_to is not None]
+
+    @property
+    def matrix(self) -> list[list[RatificationCell]]:
+        return ratification_matrix(self.dataset)
+
+    @property
+    def pdf_stems(self) -> list[str]:
+        """The names its regional toolkit is published under: `region-<id>`, and its older name if it has one."""
+        alias = [self.profile.pdf_alias] if self.profile and self.profile.pdf_alias else []
+        return [region_stem(self.id), *alias]
+
+
+def region_stem(region: str) -> str:
+    """`region-south-asia`: the file stem of a region's toolkit (before the language)."""
+    return f"region-{region}"
+
+
+def regions(ds: Dataset) -> list[RegionView]:
+    """Every region the content's countries are in, by name."""
+    ids = {country.region for country in ds.countries.values()}
+    views = [RegionView(r, region_name(ds, r), ds.regions.get(r), region_dataset(ds, r)) for r in ids]
+    return sorted(views, key=lambda view: view.name)
+
+
+def country_region(ds: Dataset, country: Country) -> RegionView:
+    """The region `country` is in."""
+    return next(view for view in regions(ds) if view.id == country.region)
 
 
 def countries_in_order(ds: Dataset) -> list[Country]:

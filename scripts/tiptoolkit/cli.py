@@ -193,8 +193,11 @@ def main(argv: list[str] | None = None) -> int:  # long: the command line, one a
     i18n_hash.add_argument("text", nargs="*", help="the English text; several for several fields, in the model's order")
     i18n.set_defaults(run=_i18n)
 
-    pdf = commands.add_parser("pdf", help="render one country's toolkit")
-    pdf.add_argument("country", help="ISO3 code, e.g. NPL, or `toolkit` for the regional edition")
+    pdf = commands.add_parser("pdf", help="render one country's or one region's toolkit")
+    pdf.add_argument(
+        "country",
+        help="ISO3 code, e.g. NPL, or a region, e.g. south-asia (`toolkit`: the region published under that name)",
+    )
     pdf.add_argument("--lang", default="en")
     pdf.add_argument("--paper", choices=("a4", "letter"), default="a4")
     pdf.add_argument("-o", "--output", type=Path)

@@ -31,6 +31,7 @@ from .model import (
     Obligation,
     Paragraph,
     Provision,
+    RegionProfile,
     Standard,
     StandardSet,
 )
@@ -59,6 +60,7 @@ class Dataset:
     frontline: FrontlineGuide | None = None  # the shared text of the pocket guides (optional)
     glossary: Glossary | None = None
     languages: dict[str, LanguageFile] = field(default_factory=dict)  # interface languages by code
+    regions: dict[str, RegionProfile] = field(default_factory=dict)  # by M49 id; a region may have none
 
     # indices by full id, filled by `index()`
     articles: dict[str, Article] = field(default_factory=dict)
@@ -95,6 +97,8 @@ class Dataset:
                 self.glossary = model
             case LanguageFile():
                 self.languages[model.id] = model
+            case RegionProfile():
+                self.regions[model.id] = model
 
     def index(self) -> None:
         """Build the full-id indices (first occurrence wins; duplicates are a validation problem)."""

@@ -345,6 +345,9 @@ class Instrument(Sourced):
     joining_steps: list[JoiningStep] = Field(
         default_factory=list, description="The steps of joining, in order: the checklist of the accession kit."
     )
+    numerals: Literal["arabic", "roman"] = Field(
+        default="arabic", description="How the treaty numbers its articles: `roman` shows article 9 as `Article IX`."
+    )
     complete: bool = Field(description="True when every article of the instrument is in `articles`.")
     articles: list[Article] = Field(min_length=1)
 
@@ -619,6 +622,37 @@ class Country(Sourced):
     translations: dict[Lang, CountryTranslation] = translations("name and summary")
 
 
+# ---------------------------------------------------------------- regions
+
+
+class Organisation(Model):
+    """A regional organisation whose members cooperate against trafficking (its treaty is an instrument file)."""
+
+    id: Slug
+    name: Text
+    abbreviation: Text | None = None
+    role: Text = Field(description="What it does against trafficking and smuggling, in a sentence or two.")
+    website: Url | None = None
+
+
+class RegionProfile(Sourced):
+    """What the toolkit says of a region as a whole. Its countries are the country files whose `region` is this
+    file's id; its regional instruments are those open to them (`open_to`). A region without a file is still
+    built, under its UN M49 name."""
+
+    schema_name: ClassVar[str] = "region"
+
+    id: Region = Field(description="The UN M49 sub-region id, also the file name: `south-asia.yaml`.")
+    name: Text = Field(description="The region's name for readers, e.g. `South Asia`.")
+    introduction: Text = Field(description="What the region's page and regional toolkit open with.")
+    organisations: list[Organisation] = Field(default_factory=list)
+    pdf_alias: Slug | None = Field(
+        default=None,
+        description="An older name of the regional toolkit kept for links made before regions: with `toolkit`, the "
+        "region's `region-<id>-en.pdf` is also published as `toolkit-en.pdf`. At most one region has it.",
+    )
+
+
 # ---------------------------------------------------------------- cooperation
 
 
@@ -865,5 +899,6 @@ DOCUMENT_KINDS: dict[str, type[Model]] = {
     "glossary": Glossary,
     "frontline": FrontlineGuide,
     "i18n": LanguageFile,
+    "regions": RegionProfile,
 }
 """Folder (or top-level file stem) in toolkit_data -> document class."""

@@ -472,6 +472,22 @@ def dates_possible(ds: Dataset) -> Iterator[Problem]:
 # ---------------------------------------------------------------- translations
 
 
+def pdf_alias_unique(ds: Dataset) -> Iterator[Problem]:
+    """Two regions cannot publish their toolkit under the same older name."""
+    seen: dict[str, str] = {}
+    for region in sorted(ds.regions.values(), key=lambda r: r.id):
+        if region.pdf_alias is None:
+            continue
+        if region.pdf_alias in seen:
+            yield ds.problem(
+                region,
+                "pdf_alias",
+                f"{seen[region.pdf_alias]} already publishes its toolkit as {region.pdf_alias}-en.pdf: "
+                "remove one of the two `pdf_alias`",
+            )
+        seen.setdefault(region.pdf_alias, region.id)
+
+
 def translations_current(ds: Dataset) -> Iterator[Problem]:
     """Content translations: a known language, some text, and the English they translate unchanged since."""
     from . import i18n
@@ -584,6 +600,7 @@ RULES: tuple[Rule, ...] = (
     mandatory_articles_implemented,
     mandatory_label_follows_treaties,
     dates_possible,
+    pdf_alias_unique,
     translations_current,
     interface_strings_consistent,
     terminology_followed,

@@ -47,12 +47,13 @@ DEFAULT_CACHE = CACHE_ROOT / "pdf"
 class Job:
     """One PDF to produce."""
 
-    name: str  # file stem, e.g. npl-en or toolkit-en
+    name: str  # file stem, e.g. npl-en, region-south-asia-en, or toolkit-en (a region's older name)
     iso3: str | None
     lang: str = "en"
     paper: str = "a4"
     kind: str = "toolkit"  # toolkit, accession (a stand-alone accession kit) or pocket (a pocket guide, paper a6)
     instrument: str | None = None  # the instrument of an accession kit
+    region: str | None = None  # the region of a regional toolkit (`iso3` None)
 
 
 @dataclass
@@ -69,7 +70,12 @@ class Result:
 def jobs_for(dataset: Dataset, langs: tuple[str, ...] = ("en",)) -> list[Job]:
     """Every PDF the build publishes, in a stable order: the toolkits, then the accession kits and pocket guides."""
     jobs = [Job(f"{country.id}-{lang}", country.id, lang) for lang in langs for country in countries_in_order(dataset)]
-    jobs += [Job(f"toolkit-{lang}", None, lang) for lang in langs]
+    jobs += [
+        Job(f"{stem}-{lang}", None, lang, region=region.id)
+        for lang in langs
+        for region in analysis.regions(dataset)
+        for stem in region.pdf_stems
+    ]
     # Each country's accession kits (one per instrument it has not joined) and its pocket guide, in English.
     for country in countries_in_order(dataset):
         for kit in analysis.accession_kits(dataset, country):
@@ -100,6 +106,8 @@ def job_html(dataset: Dataset, job: Job) -> str:
         return accession_html(dataset, job.iso3, job.instrument, job.lang)
     if job.kind == "pocket":
         return pocket_html(dataset, job.iso3, job.lang)
+    if job.region is not None:
+        dataset = analysis.region_dataset(dataset, job.region)
     return render_html(dataset, job.iso3, job.lang, job.paper)
 
 
@@ -298,7 +306,8 @@ def render_all(
         plan = Plan(folder, dataset)
         planned = _plan(dataset, selected, plan, cache)
         plan.save({job.name: key for job, _html, key in planned})
-        missing = [(job, html, key) for job, html, key in planned if cache.meta(key) is None]
+        # One layout per key: a region's toolkit and its older name (`pdf_alias`) have the same HTML.
+        missing = list({key: (job, html, key) for job, html, key in planned if cache.meta(key) is None}.values())
         timings = render_missing(missing, cache.store, jobs) if missing else {}
         note = cache.damaged_note({key: job.name for job, _html, key in planned})
         if note:

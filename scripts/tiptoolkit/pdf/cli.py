@@ -1,4 +1,5 @@
-"""`tiptoolkit pdf NPL [--lang en] [-o PATH] [--paper a4|letter]`: validate, then render one toolkit.
+"""`tiptoolkit pdf NPL [--lang en] [-o PATH] [--paper a4|letter]`: validate, then render one toolkit; `tiptoolkit pdf
+south-asia` renders a region's (`toolkit`, its older name, still works).
 `tiptoolkit pdf NPL --pocket [--lang ne]` or `--accession som-protocol`: its pocket guide or an accession kit.
 
 Exit codes: 0 written; 1 the content has problems (printed as `tiptoolkit validate`
@@ -10,16 +11,31 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..problems import format_problems
 
-REGIONAL = "toolkit"
+if TYPE_CHECKING:
+    from ..dataset import Dataset
 
 
-def default_output(iso3: str | None, lang: str) -> Path:
-    """`site/toolkits/npl-en.pdf`, or `site/toolkits/toolkit-en.pdf` for the regional edition."""
-    stem = iso3.lower() if iso3 else REGIONAL
+def default_output(stem: str, lang: str) -> Path:
+    """`site/toolkits/npl-en.pdf`, or `site/toolkits/region-south-asia-en.pdf` for a regional edition."""
     return Path("site") / "toolkits" / f"{stem}-{lang}.pdf"
+
+
+def resolve_target(dataset: Dataset, target: str) -> tuple[str | None, str | None, str] | None:
+    """What `tiptoolkit pdf TARGET` names: (ISO3, region, file stem) of a country (`NPL`), a region
+    (`south-asia`) or a region's older name (`toolkit`); None when it names nothing in the content."""
+    from ..analysis import regions
+
+    if target.lower() in dataset.countries:
+        return target.upper(), None, target.lower()
+    for region in regions(dataset):
+        if target.lower() == region.id or target.lower() in region.pdf_stems:
+            stem = target.lower() if target.lower() in region.pdf_stems else region.pdf_stems[0]
+            return None, region.id, stem
+    return None
 
 
 def render_one(root: Path, country: str, lang: str = "en", output: Path | None = None, paper: str = "a4") -> int:
@@ -50,22 +66,27 @@ def render_one(root: Path, country: str, lang: str = "en", output: Path | None =
             print(f"no {lang!r} edition of {country}: national-language editions are {known}", file=sys.stderr)
             return 2
 
-    iso3: str | None = None if country.lower() == REGIONAL else country.upper()
-    if iso3 is not None and iso3.lower() not in dataset.countries:
+    resolved = resolve_target(dataset, country)
+    if resolved is None:
+        from ..analysis import regions
+
         known = ", ".join(sorted(code.upper() for code in dataset.countries)) or "none yet"
+        areas = ", ".join(r.id for r in regions(dataset)) or "none yet"
         print(
-            f"unknown country {country!r}: use an ISO3 code in the content ({known}), "
-            f"or `{REGIONAL}` for the regional edition",
+            f"unknown country or region {country!r}: use an ISO3 code in the content ({known}) or a region ({areas})",
             file=sys.stderr,
         )
         return 2
+    iso3, region, stem = resolved
 
+    from ..analysis import region_dataset
     from ..files import write_atomic
     from .render import render_country
 
     started = time.perf_counter()
-    data = render_country(dataset, iso3, lang=lang, paper=paper)
-    target = write_atomic(output or default_output(iso3, lang), data, durable=True)
+    content = region_dataset(dataset, region) if region else dataset
+    data = render_country(content, iso3, lang=lang, paper=paper)
+    target = write_atomic(output or default_output(stem, lang), data, durable=True)
     seconds = time.perf_counter() - started
     print(target)
     print(f"{len(data) / 1024:.0f} KB in {seconds:.1f} s", file=sys.stderr)

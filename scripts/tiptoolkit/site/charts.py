@@ -81,8 +81,9 @@ def _lines(text: str, most: int) -> list[str]:
     return lines
 
 
-def heatmap(ds: Dataset) -> Markup:
-    """Mandatory model provisions (rows) by country (columns, named), coloured and lettered by coverage."""
+def heatmap(ds: Dataset, chart_id: str = "coverage-heatmap") -> Markup:
+    """Mandatory model provisions (rows) by country (columns, named), coloured and lettered by coverage; `chart_id`
+    tells apart the maps on one page (one per region)."""
     countries = analysis.countries_in_order(ds)
     rows = analysis.heatmap(ds)
     left, top, cell_w, line_h = 300, 96, 52, 14
@@ -124,6 +125,4 @@ def heatmap(ds: Dataset) -> Markup:
         f"{len(rows)} mandatory model provisions across {len(countries)} countries; cells: {summary}. "
         "F full, P partial, N none, – not applicable, ? not yet assessed."
     )
-    return _svg(
-        width, height, "coverage-heatmap", "Coverage of the mandatory model provisions by country", description, body
-    )
+    return _svg(width, height, chart_id, "Coverage of the mandatory model provisions by country", description, body)

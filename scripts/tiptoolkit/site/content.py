@@ -172,15 +172,11 @@ class MacroData:
         return [{"id": c.id, "name": c.name} for c in analysis.countries_in_order(self._dataset)]
 
     @property
-    def regions(self) -> str:
-        """The regions of the content's countries, by name: `South Asia`, `South Asia and South-eastern Asia`."""
-        return " and ".join(analysis.region_names(self._dataset))
-
-    @property
     def counts(self) -> dict[str, int]:
         ds = self._dataset
         return {
             "countries": len(ds.countries),
+            "regions": len({country.region for country in ds.countries.values()}),
             "instruments": len(ds.instruments),
             "articles": len(ds.articles),
             "provisions": len(ds.provisions),
@@ -192,12 +188,11 @@ class MacroData:
         """Every country, by name, linked from `page_src`: for the top of the home page."""
         return self._builder.render_fragment("_country_list.j2", page_src)
 
+    def region_list(self, page_src: str = "index.md") -> str:
+        """Every region, by name, linked from `page_src`, with its countries."""
+        return self._builder.render_fragment("_region_list.j2", page_src, regions=analysis.regions(self._dataset))
+
     def ratification_matrix(self, page_src: str = "index.md") -> str:
-        """The regional ratification matrix as HTML, links relative to `page_src`."""
-        ds = self._dataset
-        return self._builder.render_fragment(
-            "_matrix.j2",
-            page_src,
-            matrix=analysis.ratification_matrix(ds),
-            instruments=analysis.instruments_in_order(ds),
-        )
+        """Each region's ratification matrix as HTML, under the region's name, links relative to `page_src`."""
+        regions = analysis.regions(self._dataset)
+        return self._builder.render_fragment("_region_matrices.j2", page_src, regions=regions, level=3)

@@ -312,6 +312,7 @@ class SiteBuilder:
         ds = self.ds
         countries = analysis.countries_in_order(ds)
         instruments = analysis.instruments_in_order(ds)
+        regions = analysis.regions(ds)
         ts, trs = self.l10n.ts, self.l10n.trs
         untranslated = self.lang != ENGLISH  # pages whose template has no interface strings yet
 
@@ -336,8 +337,7 @@ class SiteBuilder:
                 )
                 for country in countries
             ],
-            matrix=analysis.ratification_matrix(ds),
-            instruments=instruments,
+            regions=regions,
             reviewed=tuple(countries),
         )
         for country in countries:
@@ -373,6 +373,20 @@ class SiteBuilder:
                 bill=self.drafts.get(f"{country.id}-amendment-bill-en"),
                 matrix_file=self.drafts.get(f"{country.id}-action-plan-en"),
                 sources=analysis.sources(country),
+            )
+
+        for region in regions:
+            self.add(
+                f"regions/{region.id}.md",
+                region.name,
+                "region.md.j2",
+                edit=region.profile,
+                reviewed=(*((region.profile,) if region.profile else ()), *region.countries),
+                description=plain(region.profile.introduction) if region.profile else "",
+                region=region,
+                pdf=self.pdfs.get(f"{analysis.region_stem(region.id)}-en"),
+                english_only=untranslated,
+                sources=analysis.sources(*((region.profile,) if region.profile else ())),
             )
 
         self.add(
@@ -524,8 +538,7 @@ class SiteBuilder:
             "Ratification matrix",
             "compare_ratifications.md.j2",
             reviewed=tuple(countries),
-            matrix=analysis.ratification_matrix(ds),
-            instruments=instruments,
+            regions=regions,
             english_only=untranslated,
             countries=countries,
             sources=analysis.sources(*(r for c in countries for r in c.ratifications)),
@@ -536,9 +549,10 @@ class SiteBuilder:
             "Coverage heat map",
             "compare_coverage.md.j2",
             reviewed=tuple(countries),
-            countries=countries,
-            heat=analysis.heatmap(ds),
-            heatmap_svg=charts.heatmap(ds),
+            heats=[
+                (region, analysis.heatmap(region.dataset), charts.heatmap(region.dataset, f"coverage-{region.id}"))
+                for region in regions
+            ],
             english_only=untranslated,
             sources=analysis.sources(*(a for c in countries for a in c.coverage)),
             sources_elsewhere=True,  # each country page lists them too
@@ -632,9 +646,10 @@ def navigation(pages: list[Page], handwritten: list[str], t: Any = None) -> list
         return _nav_title(translate(key))
 
     about = [p for p in ("about.md", "methodology.md", "open-data.md") if p in handwritten or p in by_path]
+    regions = [{_nav_title(page.title): path} for path, page in by_path.items() if path.startswith("regions/")]
     nav: list[Any] = [
         {t("nav.home"): "index.md"},
-        {t("nav.countries"): ["countries/index.md"]},  # the country pages: see `in_navigation`
+        {t("nav.countries"): ["countries/index.md", *regions]},  # the country pages: see `in_navigation`
         section(t("nav.instruments"), "instruments/", "instruments/index.md"),
         {t("nav.model_law"): law_sections()},
         section(t("nav.victim_protection"), "victim-protection/", "victim-protection/index.md"),

@@ -166,6 +166,12 @@ def merge_sources(sources: list[Source]) -> list[SourceView]:
 # ---------------------------------------------------------------- labels
 
 
+def implements_labels(ds: Dataset, country: Country | None, provision: Provision) -> tuple[str, ...]:
+    """The articles a model provision implements, as readers know them, among the instruments `country` may join
+    (a regional edition: those of its region)."""
+    return tuple(ref_label(ds, ref) for ref in analysis.refs_open_to(ds, country, provision.implements))
+
+
 def ref_label(ds: Dataset, ref: str) -> str:
     """`tip-protocol/art-10` -> `TIP Protocol, Article 10` (`art-6(2)`: `Article 6(2)`); other ids as they are."""
     article = analysis.article_ref_label(ds, ref)

@@ -20,7 +20,7 @@ from ..dataset import Dataset
 from ..i18n import ENGLISH, Translator
 from ..model import Activity, Country, ModelLaw, OptionGroup
 from ..text import plain
-from .common import AUTHOR, COVERAGE_LABELS, find_country, provision_url, ref_label
+from .common import AUTHOR, COVERAGE_LABELS, find_country, implements_labels, provision_url, ref_label
 from .edition import months
 from .toolkit import PLAN_STATUSES
 
@@ -200,7 +200,7 @@ def bill_view(ds: Dataset, iso3: str) -> BillView:
             sections = []
             for row in rows:
                 number += 1
-                sections.append(_section(ds, number, row))
+                sections.append(_section(ds, country, number, row))
             if sections:
                 chapters.append(BillChapter(chapter.number, plain(chapter.title), tuple(sections)))
         parts.append(BillPart(len(parts) + 1, plain(law.title), tuple(chapters)))
@@ -231,9 +231,9 @@ def _purpose(country: Country, gaps: int) -> str:
     )
 
 
-def _section(ds: Dataset, number: int, row: analysis.CoverageRow) -> BillSection:
+def _section(ds: Dataset, country: Country, number: int, row: analysis.CoverageRow) -> BillSection:
     provision, assessment = row.provision, row.assessment
-    implements = ", ".join(ref_label(ds, ref) for ref in provision.implements)
+    implements = ", ".join(implements_labels(ds, country, provision))
     commentary = plain(provision.commentary)
     if implements:
         commentary += f" Implements: {implements}."

@@ -28,6 +28,7 @@ from ..model import (
     FormField,
     Instrument,
     ModelLaw,
+    Organisation,
     Pillar,
     Provision,
     Standard,
@@ -44,6 +45,7 @@ from .common import (
     SourceView,
     checklist_field,
     find_country,
+    implements_labels,
     merge_sources,
     provision_title,
     provision_url,
@@ -224,6 +226,8 @@ class Toolkit:
     term_names: dict[str, str] = field(default_factory=dict)
     sources: list[SourceView] = field(default_factory=list)
     reviewed: list[Reviewed] = field(default_factory=list)
+    region_intro: str = ""  # a regional edition of one region that has a file: its introduction
+    organisations: list[Organisation] = field(default_factory=list)
 
     @property
     def regional(self) -> bool:
@@ -256,7 +260,10 @@ class Position:
 
 
 def _provision_items(
-    ds: Dataset, outline: Outline, rows: list[tuple[str, ModelLaw, Provision, analysis.CoverageRow | None]]
+    ds: Dataset,
+    country: Country | None,
+    outline: Outline,
+    rows: list[tuple[str, ModelLaw, Provision, analysis.CoverageRow | None]],
 ) -> tuple[ProvisionItem, ...]:
     several = len(ds.model_laws) > 1
     return tuple(
@@ -266,7 +273,7 @@ def _provision_items(
             law=law,
             provision=provision,
             row=row,
-            implements=tuple(ref_label(ds, ref) for ref in provision.implements),
+            implements=implements_labels(ds, country, provision),
         )
         for key, law, provision, row in rows
     )
@@ -278,7 +285,7 @@ def _gap_provisions(ds: Dataset, tk: Toolkit, country: Country) -> None:
     gaps = analysis.gaps(ds, country)
     if gaps:
         heading = tk.outline.add(2, "gaps", "Gaps: provisions not covered or covered in part")
-        items = _provision_items(ds, tk.outline, [(r.key, r.law, r.provision, r) for r in gaps])
+        items = _provision_items(ds, country, tk.outline, [(r.key, r.law, r.provision, r) for r in gaps])
         tk.provision_groups.append(ProvisionGroup(heading, "gaps", items))
 
 
@@ -296,7 +303,7 @@ def _self_assessment(ds: Dataset, tk: Toolkit, country: Country) -> None:
         tk.self_assessment.append(
             SelfAssessmentRow(
                 row=row,
-                implements=tuple(ref_label(ds, ref) for ref in row.provision.implements),
+                implements=implements_labels(ds, country, row.provision),
                 url=provision_url(row.law, row.provision),
                 coverage=FieldView(
                     field_name(row.key, "coverage"), f"{label}: coverage", "choice", choices=COVERAGE_CHOICES
@@ -307,10 +314,10 @@ def _self_assessment(ds: Dataset, tk: Toolkit, country: Country) -> None:
         )
 
 
-def abbreviations(ds: Dataset, instruments: list[Instrument]) -> list[tuple[str, str]]:
+def abbreviations(instruments: list[Instrument], terms: list[Term]) -> list[tuple[str, str]]:
     """The abbreviations the toolkit uses: the glossary's and the instruments' own, alphabetically."""
     found = {i.abbreviation: plain(i.title) for i in instruments}
-    for term in ds.glossary.terms if ds.glossary else ():
+    for term in terms:
         if term.abbreviation:
             found.setdefault(term.abbreviation, plain(term.term))
     return sorted(found.items(), key=lambda pair: pair[0].casefold())
@@ -487,7 +494,7 @@ def _cooperation(ds: Dataset, tk: Toolkit, country: Country | None) -> None:
 
 
 def _country_head(ds: Dataset, country: Country, lang: str, items: list) -> Toolkit:
-    region = analysis.region_name(country.region)
+    region = analysis.region_name(ds, country.region)
     return Toolkit(
         lang=lang,
         country=country,
@@ -586,6 +593,10 @@ def _country_chapters(ds: Dataset, tk: Toolkit, country: Country) -> None:
 def _regional_chapters(ds: Dataset, tk: Toolkit, instruments: list[Instrument], laws: list[ModelLaw]) -> None:
     """The ratification matrix, and every model provision chapter by chapter."""
     outline = tk.outline
+    (region, *others) = analysis.regions(ds) or [None]
+    if region is not None and region.profile is not None and not others:
+        tk.region_intro = region.profile.introduction
+        tk.organisations = list(region.profile.organisations)
     tk.chapters["ratifications"] = outline.add(1, "ratifications", "Ratifications across the region")
     tk.matrix_instruments = instruments
     tk.matrix = analysis.ratification_matrix(ds)
@@ -604,7 +615,7 @@ def _regional_chapters(ds: Dataset, tk: Toolkit, instruments: list[Instrument], 
                 ProvisionGroup(
                     heading,
                     chapter.summary or "",
-                    _provision_items(ds, outline, [(f"{law.id}/{p.id}", law, p, None) for p in provisions]),
+                    _provision_items(ds, None, outline, [(f"{law.id}/{p.id}", law, p, None) for p in provisions]),
                 )
             )
 
@@ -641,17 +652,17 @@ def _shared_chapters(ds: Dataset, tk: Toolkit, country: Country | None, instrume
     tk.chapters["cooperation"] = outline.add(1, "cooperation", "Cross-border cooperation")
     _cooperation(ds, tk, country)
     tk.chapters["glossary"] = outline.add(1, "glossary", "Glossary")
-    tk.abbreviations = abbreviations(ds, instruments)
-    if ds.glossary:
-        tk.terms = sorted(ds.glossary.terms, key=lambda t: plain(t.term).casefold())
-        tk.term_names = {t.id: plain(t.term) for t in ds.glossary.terms}
+    terms = analysis.glossary_terms(ds, country)
+    tk.abbreviations = abbreviations(instruments, terms)
+    tk.terms = sorted(terms, key=lambda t: plain(t.term).casefold())
+    tk.term_names = {t.id: plain(t.term) for t in terms}
 
 
 def build_toolkit(ds: Dataset, iso3: str | None, lang: str = "en") -> Toolkit:
     """The view model of a country's toolkit (`iso3`), or of the regional edition (`iso3` None)."""
     country = find_country(ds, iso3) if iso3 is not None else None
     shared = [m for m in (ds.action_plan, ds.victim_protection, ds.cooperation, ds.glossary) if m is not None]
-    instruments = analysis.instruments_in_order(ds)
+    instruments = analysis.instruments_open_to(ds, country) if country else analysis.instruments_in_order(ds)
     laws = sorted(ds.model_laws.values(), key=lambda law: law.id, reverse=True)
     if country:
         neighbours = [contact for _, contacts in analysis.neighbour_contacts(ds, country) for contact in contacts]

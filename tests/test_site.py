@@ -278,3 +278,36 @@ def test_sentences_keeps_whole_sentences():
     assert sentences(text, 40) == "One two three. Four five six seven."
     assert sentences(text, 5) == "One two three."  # the first sentence, whole, even when longer than the limit
     assert sentences("पहिलो वाक्य। दोस्रो वाक्य।", 15) == "पहिलो वाक्य।"
+
+
+def test_each_region_builds_its_page_matrix_and_toolkits(site, dataset):
+    """Every region with a country gets a page listing exactly its countries, a matrix of its countries by the
+    instruments open to them, a regional toolkit of its own and one toolkit per country. South Asia's regional
+    toolkit keeps its older name, byte for byte."""
+    import pypdf
+
+    regions = analysis.regions(dataset)
+    assert [r.id for r in regions] == ["south-asia", "south-eastern-asia"]
+    for region in regions:
+        page = html(site, f"regions/{region.id}")
+        article = page[page.index("<article") : page.index("</article>")]
+        countries = re.search(r'<h2 id="countries".*?<ul class="tk-country-list">(.*?)</ul>', article, re.S).group(1)
+        assert re.findall(r'href="../../countries/(\w{3})/"', countries) == [c.id for c in region.countries]
+        matrix = article[article.index('id="ratifications"') :]
+        columns = re.findall(r'<th scope="col"><a href="../../instruments/([\w-]+)/"', matrix)
+        assert columns == [i.id for i in region.instruments]
+        assert "Not open to it" not in matrix  # each region's instruments are open to each of its countries
+        pdf = site / "toolkits" / f"region-{region.id}-en.pdf"
+        assert f'href="../../toolkits/region-{region.id}-en.pdf"' in article
+        reader = pypdf.PdfReader(pdf)
+        assert reader.metadata.title == f"Counter-Trafficking Toolkit: {region.name}"
+        first = next(p for p in reader.pages[2:] if "Ratifications across the region" in p.extract_text())
+        text = " ".join(first.extract_text().split())
+        others = [c for c in dataset.countries.values() if c.region != region.id]
+        assert all(c.name in text for c in region.countries) and not any(c.name in text for c in others)
+        for country in region.countries:
+            toolkit = pypdf.PdfReader(site / "toolkits" / f"{country.id}-en.pdf")
+            assert toolkit.metadata.title == f"Counter-Trafficking Toolkit: {country.name}"
+    south_asia = (site / "toolkits" / "region-south-asia-en.pdf").read_bytes()
+    assert (site / "toolkits" / "toolkit-en.pdf").read_bytes() == south_asia
+    assert not (site / "toolkits" / "region-south-eastern-asia-en.pdf").read_bytes() == south_asia

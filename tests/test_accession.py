@@ -19,9 +19,14 @@ TEMPLATES = Path(analysis.__file__).parent
 
 
 def not_joined_from_records(ds: Dataset, country) -> list[str]:
-    """Instrument ids the country is not party to, read straight from its records (no record = not joined)."""
+    """Instrument ids the country may join (its code in `open_to`, or none listed) and is not party to, read
+    straight from its records (no record = not joined)."""
     status = {record.instrument: record.status for record in country.ratifications}
-    return [i.id for i in analysis.instruments_in_order(ds) if status.get(i.id) is not TreatyStatus.PARTY]
+    return [
+        i.id
+        for i in analysis.instruments_in_order(ds)
+        if (i.open_to is None or country.id.upper() in i.open_to) and status.get(i.id) is not TreatyStatus.PARTY
+    ]
 
 
 def binding(instrument) -> set[str]:

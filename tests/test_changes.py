@@ -86,7 +86,9 @@ def facts_from_the_yaml(country: dict, abbreviations: dict[str, str]) -> list[tu
     expected = []
     for record in country.get("ratifications", []):
         dates = [f"{label} `{record[key]}`" for key, label in (("signed", "signed"), ("deposited", "deposited"), ("in_force", "in force")) if record.get(key)]  # fmt: skip
-        status = {"party": "party", "not-party": "not party", "signatory": "signatory"}[record["status"]]
+        status = {"party": "party", "not-party": "not party", "signatory": "signatory", "unknown": "unknown"}[
+            record["status"]
+        ]
         label = f"{abbreviations[record['instrument']]} {record.get('action') or 'record'}"
         expected.append((label, ", ".join([status, *dates])))
     spaced = {"in-force": "in force", "not-enacted": "not enacted"}

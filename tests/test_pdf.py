@@ -30,7 +30,7 @@ from tiptoolkit.dataset import DEFAULT_ROOT, Dataset
 from tiptoolkit.files import write_atomic
 from tiptoolkit.pdf import jinja, layout
 from tiptoolkit.pdf.batch import job_html, jobs_for
-from tiptoolkit.pdf.cli import default_output, render_one
+from tiptoolkit.pdf.cli import default_output, render_one, resolve_target
 from tiptoolkit.pdf.fetcher import ASSETS, MAX_DATA_URL, AssetFetcher, RefusedURL
 from tiptoolkit.pdf.render import render_country, render_html
 from tiptoolkit.text import inline, markdown_to_html, plain
@@ -874,14 +874,19 @@ def test_write_atomic(tmp_path: Path) -> None:
     assert [p.name for p in target.parent.iterdir()] == ["npl-en.pdf"]
 
 
-def test_cli_default_output() -> None:
-    assert default_output("NPL", "en") == Path("site/toolkits/npl-en.pdf")
-    assert default_output(None, "en") == Path("site/toolkits/toolkit-en.pdf")
+def test_cli_default_output(dataset: Dataset) -> None:
+    """`tiptoolkit pdf` names what it writes as the build does: by country, by region, or by a region's older name."""
+    assert resolve_target(dataset, "npl") == ("NPL", None, "npl")
+    assert resolve_target(dataset, "south-eastern-asia") == (None, "south-eastern-asia", "region-south-eastern-asia")
+    assert resolve_target(dataset, "toolkit") == (None, "south-asia", "toolkit")
+    assert resolve_target(dataset, "xyz") is None
+    assert default_output("npl", "en") == Path("site/toolkits/npl-en.pdf")
+    assert default_output("region-south-asia", "en") == Path("site/toolkits/region-south-asia-en.pdf")
 
 
 def test_cli_unknown_country_and_language(dataset: Dataset, capsys: pytest.CaptureFixture) -> None:
     assert render_one(ROOT, "XYZ", "en", None, "a4") == 2
-    assert "unknown country 'XYZ'" in capsys.readouterr().err
+    assert "unknown country or region 'XYZ'" in capsys.readouterr().err
     assert render_one(ROOT, "NPL", "xx", None, "a4") == 2
     assert render_one(ROOT, "NPL", "en", None, "a3") == 2
 

@@ -172,7 +172,7 @@ def test_what_the_plugin_does_inside_mkdocs_is_done_around_zensical(site: Path, 
     """The home page's macros, abbreviations, review dates, "edit this page" on the data file, the language
     selector to the same page, and a translated page shown in English marked as such."""
     home = (zensical_site / "index.html").read_text(encoding="utf-8")
-    assert "{{" not in home and re.search(rf"covers the\s+{len(dataset.countries)} countries", home)
+    assert "{{" not in home and re.search(rf"covers {len(dataset.countries)}\s+countries in 2 regions", home)
     assert 'href="countries/npl/"' in home  # the country list
     npl = (zensical_site / "countries/npl/index.html").read_text(encoding="utf-8")
     assert '<abbr title="South Asian Association for Regional Cooperation">SAARC</abbr>' in npl

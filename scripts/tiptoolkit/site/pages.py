@@ -373,6 +373,7 @@ class SiteBuilder:
                 bill=self.drafts.get(f"{country.id}-amendment-bill-en"),
                 matrix_file=self.drafts.get(f"{country.id}-action-plan-en"),
                 sources=analysis.sources(country),
+                sources_unindexed=True,  # see _provenance.j2
             )
 
         for region in regions:
@@ -542,7 +543,7 @@ class SiteBuilder:
             english_only=untranslated,
             countries=countries,
             sources=analysis.sources(*(r for c in countries for r in c.ratifications)),
-            sources_elsewhere=True,  # each country page lists them too
+            sources_unindexed=True,  # each country page lists them too
         )
         self.add(
             "compare/coverage.md",
@@ -555,7 +556,7 @@ class SiteBuilder:
             ],
             english_only=untranslated,
             sources=analysis.sources(*(a for c in countries for a in c.coverage)),
-            sources_elsewhere=True,  # each country page lists them too
+            sources_unindexed=True,  # each country page lists them too
         )
 
         glossary = ds.glossary

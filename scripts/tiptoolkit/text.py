@@ -125,13 +125,25 @@ def plain(text: str | None) -> str:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?।۔])\s+")
+# Abbreviations of legal citations that end in a full stop without ending the sentence: `Law No. 12`, `art. 5`.
+_ABBREVIATION = re.compile(r"\b(?:No|Nos|art|arts|Art|Arts|s|ss|para|paras|e\.g|i\.e|cf|p|pp|v|vol)\.$")
+
+
+def _sentences(text: str) -> list[str]:
+    pieces: list[str] = []
+    for piece in _SENTENCE_END.split(text.strip()):
+        if pieces and _ABBREVIATION.search(pieces[-1]):
+            pieces[-1] += " " + piece
+        else:
+            pieces.append(piece)
+    return pieces
 
 
 def sentences(text: str, limit: int) -> str:
     """As many whole sentences of plain `text` as fit in `limit` characters; the first sentence alone when even it
-    does not fit (a summary is never cut in the middle of a sentence)."""
+    does not fit (a summary is never cut in the middle of a sentence, nor after `Law No.` or `art.`)."""
     kept = ""
-    for sentence in _SENTENCE_END.split(text.strip()):
+    for sentence in _sentences(text):
         candidate = f"{kept} {sentence}".strip()
         if kept and len(candidate) > limit:
             break

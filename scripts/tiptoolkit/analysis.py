@@ -179,6 +179,7 @@ def glossary_terms(ds: Dataset, country: Country | None) -> list[Term]:
     organisation of a region it does not cover (`country` None: a regional edition, `ds` narrowed)."""
     if ds.glossary is None:
         return []
+    # Every instrument of the content: the index of articles is shared by a dataset `region_dataset` narrowed.
     every_instrument = {instrument.id for instrument in ds.article_instrument.values()}
     joinable = {i.id for i in (instruments_open_to(ds, country) if country else ds.instruments.values())}
     covered = {country.region} if country else {c.region for c in ds.countries.values()}
@@ -250,11 +251,6 @@ def regions(ds: Dataset) -> list[RegionView]:
     ids = {country.region for country in ds.countries.values()}
     views = [RegionView(r, region_name(ds, r), ds.regions.get(r), region_dataset(ds, r)) for r in ids]
     return sorted(views, key=lambda view: view.name)
-
-
-def country_region(ds: Dataset, country: Country) -> RegionView:
-    """The region `country` is in."""
-    return next(view for view in regions(ds) if view.id == country.region)
 
 
 def countries_in_order(ds: Dataset) -> list[Country]:

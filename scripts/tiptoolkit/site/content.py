@@ -176,7 +176,7 @@ class MacroData:
         ds = self._dataset
         return {
             "countries": len(ds.countries),
-            "regions": len({country.region for country in ds.countries.values()}),
+            "regions": len(analysis.regions(ds)),
             "instruments": len(ds.instruments),
             "articles": len(ds.articles),
             "provisions": len(ds.provisions),
@@ -189,7 +189,7 @@ class MacroData:
         return self._builder.render_fragment("_country_list.j2", page_src)
 
     def region_list(self, page_src: str = "index.md") -> str:
-        """Every region, by name, linked from `page_src`, with its countries."""
+        """Every region, by name, linked from `page_src`, with its number of countries and its own treaties."""
         return self._builder.render_fragment("_region_list.j2", page_src, regions=analysis.regions(self._dataset))
 
     def ratification_matrix(self, page_src: str = "index.md") -> str:

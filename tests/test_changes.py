@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from tiptoolkit.changes import Labeller, content_changes, country_facts, diff_values, download_keys
+from tiptoolkit.changes import (
+    Change,
+    Labeller,
+    Report,
+    content_changes,
+    country_facts,
+    diff_values,
+    download_keys,
+    markdown,
+)
 from tiptoolkit.dataset import DEFAULT_ROOT
 from tiptoolkit.validate import validate
 
@@ -192,3 +201,106 @@ ITEM_LABELS = [
 @pytest.mark.parametrize(("field", "item", "label"), ITEM_LABELS)
 def test_each_kind_of_list_item_is_named_as_readers_know_it(dataset, field, item, label):
     assert Labeller(dataset).item(field, item, 2) == label
+
+
+ONE_CHANGE = [Change("countries", "NPL", "TIP Protocol ratification", "deposited `2020-06` → `2020-06-16`")]
+
+
+@pytest.mark.parametrize(
+    ("outputs", "expected"),
+    [
+        (  # the pages could not be compared: said once, with the reason, and the downloads that may be rebuilt
+            {"unknown": "the base does not build", "downloads": ["toolkits/npl-en.pdf", "toolkits/x-en.pdf new"]},
+            "### Pages and files that will change\n\n- Any page may change: the base does not build.\n\n"
+            "### Downloads that may be rebuilt (2)\n\n- `toolkits/npl-en.pdf`\n- `toolkits/x-en.pdf` new\n",
+        ),
+        (
+            {"unknown": "the base does not build"},
+            "### Pages and files that will change\n\n- Any page may change: the base does not build.\n",
+        ),
+        (  # nothing changes outside the data: every list says so
+            {},
+            "### Pages that will change (0)\n\n- none\n\n### Downloads that will be rebuilt (0)\n\n- none\n\n"
+            "### Open data files that will change (0)\n\n- none\n\n"
+            "Also rebuilt: the offline copy (`downloads/offline-site.zip`).\n",
+        ),
+        (  # everything: each list counted, the pages that only show a new size apart, the copies named
+            {
+                "pages": ["https://x.org/countries/npl/", "https://x.org/ne/countries/npl/"],
+                "sized_pages": ["https://x.org/open-data/"],
+                "downloads": ["toolkits/npl-en.pdf"],
+                "data": ["data/countries/npl.json removed"],
+            },
+            "### Pages that will change (2)\n\n- https://x.org/countries/npl/\n- https://x.org/ne/countries/npl/\n\n"
+            "Pages that also show a rebuilt file's new size or page count (1):\n\n- https://x.org/open-data/\n\n"
+            "### Downloads that will be rebuilt (1)\n\n- `toolkits/npl-en.pdf`\n\n"
+            "### Open data files that will change (1)\n\n- `data/countries/npl.json` removed\n\n"
+            "Also rebuilt: each language edition's copy of these open data files, the search index of each edition "
+            "with a changed page, the offline copy (`downloads/offline-site.zip`).\n",
+        ),
+        (  # a page that only shows a new size still changes the search index
+            {"sized_pages": ["https://x.org/open-data/"]},
+            "### Pages that will change (0)\n\n- none\n\n"
+            "Pages that also show a rebuilt file's new size or page count (1):\n\n- https://x.org/open-data/\n\n"
+            "### Downloads that will be rebuilt (0)\n\n- none\n\n### Open data files that will change (0)\n\n- none\n\n"
+            "Also rebuilt: the search index of each edition with a changed page, the offline copy "
+            "(`downloads/offline-site.zip`).\n",
+        ),
+    ],
+)
+def test_the_report_ends_with_exactly_the_pages_and_files_that_change(outputs, expected):
+    """What a reviewer reads below the changes, written out in full for each shape of report."""
+    text = markdown(Report("main", ONE_CHANGE, **outputs))
+    head = "## Content changes since `main`\n\n1 change(s) in 1 item(s).\n\n### Countries\n\n"
+    assert text == head + f"- {ONE_CHANGE[0]}\n\n" + expected
+
+
+def test_the_report_says_problems_first_and_when_nothing_changed():
+    text = markdown(Report("v1", problems=2))
+    assert text == (
+        "## Content changes since `v1`\n\n"
+        "> **2 validation problem(s)**: see the annotations on the files, or run `tiptoolkit validate`. Files that do "
+        "not load are left out below.\n\n"
+        "No content change: the data files mean the same as before.\n"
+    )
+
+
+def test_a_kind_of_document_without_a_heading_is_listed_under_its_folder():
+    changes = [*ONE_CHANGE, Change("atlas", "Maps", "", "file added")]
+    text = markdown(Report("main", changes))
+    assert "2 change(s) in 2 item(s).\n\n### Countries\n\n" in text
+    assert "\n### atlas\n\n- Maps: file added\n\n### Pages that will change (0)" in text
+
+
+def test_a_report_too_long_for_a_comment_is_cut_at_a_line_and_says_so(monkeypatch):
+    import tiptoolkit.changes as changes
+
+    many = [Change("countries", f"C{n:05}", "law", "x" * 150) for n in range(600)]
+    monkeypatch.setattr(changes, "MAX_COMMENT", 10**9)
+    whole = markdown(Report("main", many))
+    monkeypatch.undo()
+    cut = markdown(Report("main", many))
+    assert len(whole) > changes.MAX_COMMENT >= len(cut)
+    kept = whole[: whole.rfind("\n", 0, changes.MAX_COMMENT - 200)]
+    assert cut == kept + "\n\n… (report cut to fit a comment: run `tiptoolkit diff` for all of it)\n"
+
+
+def test_list_items_are_matched_by_key_or_by_place_and_named_where_they_sit():
+    """Items keyed by id are matched by id (a reorder is said once); items with no key, or with a key used twice
+    (a validation problem), by their place; every line says where it sits, outermost first."""
+    labels = Labeller()
+    old = {"action_plans": [{"id": "p1", "title": "First"}, {"id": "p2", "title": "Second"}]}
+    new = {"action_plans": [{"id": "p2", "title": "Second"}, {"id": "p1", "title": "First, revised"}]}
+    assert list(diff_values(old, new, labels, ("NPL", "plans"))) == [
+        ("NPL › plans › First, revised", "title `First` → `First, revised`"),
+        ("NPL › plans", "action plans reordered"),
+    ]
+    unkeyed = {"rows": [{"x": 1}, {"x": 2}]}
+    grown = {"rows": [{"x": 1}, {"x": 3}, {"x": 4}]}
+    assert list(diff_values(unkeyed, grown, labels, ("T",))) == [
+        ("T › rows #2", "x `2` → `3`"),
+        ("T", "rows #3 added"),
+    ]
+    twice = {"contacts": [{"id": "a", "agency": "Police"}, {"id": "a", "agency": "Court"}]}
+    once = {"contacts": [{"id": "a", "agency": "Police"}]}
+    assert list(diff_values(twice, once, labels, ("BGD",))) == [("BGD", "contact Court removed")]

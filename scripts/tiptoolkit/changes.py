@@ -44,6 +44,7 @@ SECTIONS = {  # document kind (data folder) -> heading
     "glossary": "Glossary",
     "frontline": "Frontline pocket guide",
     "i18n": "Interface translations",
+    "regions": "Regions",
 }
 
 
@@ -262,13 +263,15 @@ def _is_items(value: Any) -> bool:
 def _diff_items(
     name: str, old: list[dict], new: list[dict], labels: Labeller, where: tuple[str, ...]
 ) -> Iterator[tuple[str, str]]:
-    def keyed(items: list[dict]) -> dict[Any, tuple[int, dict]]:
-        keys = [_key(item, i) for i, item in enumerate(items)]
-        if len(set(keys)) != len(keys):  # duplicates (a validation problem): compare by position
-            keys = [("index", i) for i in range(len(items))]
+    old_keys, new_keys = ([_key(item, i) for i, item in enumerate(items)] for items in (old, new))
+    if len(set(old_keys)) != len(old_keys) or len(set(new_keys)) != len(new_keys):
+        # a key used twice on either side (a validation problem, or its fix): both sides compared by position
+        old_keys, new_keys = ([("index", i) for i in range(len(items))] for items in (old, new))
+
+    def keyed(keys: list[Any], items: list[dict]) -> dict[Any, tuple[int, dict]]:
         return {key: (i, item) for i, (key, item) in enumerate(zip(keys, items, strict=True))}
 
-    before, after = keyed(old), keyed(new)
+    before, after = keyed(old_keys, old), keyed(new_keys, new)
     here = " › ".join(where)
     for key in dict.fromkeys([*after, *before]):
         if key not in before:

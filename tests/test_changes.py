@@ -304,3 +304,37 @@ def test_list_items_are_matched_by_key_or_by_place_and_named_where_they_sit():
     twice = {"contacts": [{"id": "a", "agency": "Police"}, {"id": "a", "agency": "Court"}]}
     once = {"contacts": [{"id": "a", "agency": "Police"}]}
     assert list(diff_values(twice, once, labels, ("BGD",))) == [("BGD", "contact Court removed")]
+
+
+LONG = "word " * 40  # longer than a value shown whole
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        (["IND"], ["IND", "CHN"], "x: added `CHN`"),
+        (["IND", "CHN"], ["CHN"], "x: removed `IND`"),
+        (["A"], ["B"], "x: added `B`; removed `A`"),
+        (["A", "B"], ["B", "A"], "x: reordered"),
+        (None, ["A", "B"], "x: added `A`, `B`"),
+        (["A", "B"], [], "x: removed `A`, `B`"),
+        (None, "new", "x added: `new`"),
+        ("", LONG, "x added"),
+        ("old", None, "x removed (was `old`)"),
+        (LONG, "", "x removed"),
+        ("a", "b", "x `a` → `b`"),
+        (LONG + "end", LONG + "fin", "x rewritten (41 → 41 words): `word word end` → `word word fin`"),
+        (LONG, LONG + " ", "x rewritten (40 → 40 words)"),
+    ],
+)
+def test_each_kind_of_value_change_is_said_in_words(old, new, said):
+    assert list(diff_values({"x": old}, {"x": new}, Labeller(), ("T",))) == [("T", said)]
+
+
+@pytest.mark.parametrize("key", ["title", "agency", "name", "term", "summary"])
+def test_items_without_an_id_are_matched_by_their_title_agency_name_term_or_summary(key):
+    """Two items swapped: matched by that field, they are the same items in another order."""
+    first, second = {key: "One", "note": "a"}, {key: "Two", "note": "b"}
+    assert list(diff_values({"rows": [first, second]}, {"rows": [second, first]}, Labeller(), ("T",))) == [
+        ("T", "rows reordered")
+    ]

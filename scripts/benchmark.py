@@ -468,10 +468,10 @@ def html_sizes(site: Path) -> dict[str, int]:
 
 
 def index_page(path: str) -> bool:
-    """Pages that list every country by design: the home page, the countries index, the compare pages,
-    the open data page and the site-wide 404 page."""
+    """Pages that list every country by design: the home page, the countries index, the compare pages, each
+    region's page (its countries), the open data page and the site-wide 404 page."""
     listing = {"index.html", "countries/index.html", "open-data/index.html", "404.html"}
-    return path in listing or path.startswith("compare/")
+    return path in listing or path.startswith(("compare/", "regions/"))
 
 
 def bench_engines(root: Path, work: Path, args: argparse.Namespace, log) -> dict[str, Any]:
@@ -546,6 +546,17 @@ def bench_size(size: int, work: Path, args: argparse.Namespace, log) -> dict[str
     out["mkdocs_max_rss_kb"] = max(r["max_rss_kb"] for r in ours + plain + cold)
     sizes = html_sizes(work / "our-site")
     out["html_sizes"] = sizes
+    # A country page lists its neighbours' contacts: it grows when a neighbour joins the content, which is bounded
+    # by its neighbours, not by the number of countries. The pages of countries with a neighbour still to join.
+    real = {path.stem for path in (args.source / "countries").glob("*.yaml")}
+    out["neighbours_to_join"] = sorted(
+        f"countries/{code}/index.html"
+        for code in ids
+        if any(
+            n.lower() in real and n.lower() not in ids
+            for n in _load_yaml(root / "countries" / f"{code}.yaml").get("neighbours", [])
+        )
+    )
     out["country_page_bytes"] = sizes.get(f"countries/{WATCHED}/index.html")
     out["html_total_bytes"] = sum(sizes.values())
     log(f"  site: ours {out['mkdocs_ours_seconds']:.1f} s, plain {out['mkdocs_plain_seconds']:.1f} s")
@@ -666,8 +677,10 @@ def bench_size(size: int, work: Path, args: argparse.Namespace, log) -> dict[str
             ),
         )
         plan = run_phase("plan", root=str(root), cache=str(cache))
-        # every toolkit and national edition holds the victim protection checklist (pocket guides and kits do not)
-        holding = [n for n in r["pages_by_pdf"] if "-pocket-" not in n and "-accession-" not in n]
+        # Every toolkit and national edition holds the victim protection checklist (pocket guides and kits do not);
+        # a national-language pocket guide says how much of the content is translated, and the edit drops the
+        # standard's translations.
+        holding = [n for n in r["pages_by_pdf"] if not n.endswith("-pocket-en") and "-accession-" not in n]
         out["edit_shared"] = {
             "would_render": len(plan["missing"]),
             "of": len(holding),
@@ -1094,11 +1107,14 @@ def main(argv: list[str] | None = None) -> int:
             results["sizes"][str(size)] = result
         keys = list(results["sizes"])
         if len(keys) > 1:
-            small, large = results["sizes"][keys[0]]["html_sizes"], results["sizes"][keys[-1]]["html_sizes"]
+            first = results["sizes"][keys[0]]
+            small, large = first["html_sizes"], results["sizes"][keys[-1]]["html_sizes"]
             grown = sorted(p for p in small if p in large and large[p] > small[p] * 1.02)
+            joined = set(first["neighbours_to_join"])
             results["page_growth"] = {
                 "index": [p for p in grown if index_page(p)],
-                "non_index": [p for p in grown if not index_page(p)],
+                "neighbours_joined": [p for p in grown if p in joined],
+                "non_index": [p for p in grown if not index_page(p) and p not in joined],
             }
         results["parent"] = _rusage()
         results["peak_rss_kb_any_process"] = max(peak(results), results["parent"]["self_max_rss_kb"])

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cached_property
 
 from pydantic import BaseModel
 
@@ -210,27 +211,28 @@ def region_dataset(ds: Dataset, region: str) -> Dataset:
 
 @dataclass(frozen=True)
 class RegionView:
-    """A region as readers meet it: what its file says (when it has one) and its part of the content."""
+    """A region as readers meet it: what its file says (when it has one) and its part of the content. Its lists are
+    computed once: templates read them several times."""
 
     id: str
     name: str
     profile: RegionProfile | None
     dataset: Dataset  # narrowed by `region_dataset`
 
-    @property
+    @cached_property
     def countries(self) -> list[Country]:
         return countries_in_order(self.dataset)
 
-    @property
+    @cached_property
     def instruments(self) -> list[Instrument]:
         return instruments_in_order(self.dataset)
 
-    @property
+    @cached_property
     def regional_instruments(self) -> list[Instrument]:
         """The instruments only some States may join: the region's own treaties."""
         return [i for i in self.instruments if i.open_to is not None]
 
-    @property
+    @cached_property
     def matrix(self) -> list[list[RatificationCell]]:
         return ratification_matrix(self.dataset)
 
